@@ -1,0 +1,82 @@
+"""Settings from the environment, checked once at start-up."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+#: Where each credential comes from, for the message a newcomer sees when one is missing.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "your Slack app's OAuth & Permissions page (xoxb-…)",
+    "SLACK_SIGNING_SECRET": "your Slack app's Basic Information page, 'Signing Secret'",
+    "SLACK_APP_TOKEN": "Basic Information → App-Level Tokens, scope connections:write (xapp-…)",
+}
+
+
+class ConfigError(SystemExit):
+    """A setting is missing or wrong: stop with a message, not a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"pocbot: {message}")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None  # set: Socket Mode instead of HTTP
+    slack_api_url: str = SLACK_API_DEFAULT
+    database_url: str = "sqlite:///pocbot.db"
+    port: int = 3000
+    host: str = "0.0.0.0"
+    #: minutes between scheduler sweeps
+    sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: local hour from which a POC's nudges go out, in the POC's timezone
+    nudge_hour: int = Field(default=9, ge=0, le=23)
+    #: timezone for POCs whose creator's Slack profile gives none
+    default_tz: str = "UTC"
+    log_level: str = "INFO"
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, v: str) -> str:
+        return v if v.endswith("/") else v + "/"
+
+    @field_validator("default_tz")
+    @classmethod
+    def _known_tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown timezone {v!r}") from e
+        return v
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    def require_slack(self) -> None:
+        """Fail fast, naming each missing credential and where to find it."""
+        needed = ["SLACK_BOT_TOKEN"]
+        needed.append("SLACK_APP_TOKEN" if self.socket_mode else "SLACK_SIGNING_SECRET")
+        missing = [n for n in needed if not getattr(self, n.lower())]
+        if missing:
+            lines = [f"  {n}: from {WHERE_TO_GET[n]}" for n in missing]
+            raise ConfigError(
+                "missing required environment variable(s):\n"
+                + "\n".join(lines)
+                + "\nSet them in the environment or a .env file. "
+                "Without a Slack workspace, try `python -m bot demo`."
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as e:
+        raise ConfigError(f"invalid configuration: {e}") from e

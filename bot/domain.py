@@ -1,0 +1,286 @@
+"""The POC as the rules see it: vocabulary and plain, immutable snapshots.
+
+Storage turns rows into these; governance and views read only these. Keeping them free of
+SQLAlchemy means a rule can be tested with a literal, and a view never triggers a lazy load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    draft = "draft"
+    active = "active"
+    readout = "readout"
+    won = "won"
+    lost = "lost"
+    no_decision = "no_decision"
+    paused = "paused"
+
+
+#: POCs the scheduler watches. Won/lost/no-decision are finished; paused waits for a human.
+LIVE_STATUSES = (Status.draft, Status.active, Status.readout)
+
+
+class Role(StrEnum):
+    se = "se"
+    ae = "ae"
+    champion = "champion"  # the prospect's technical sponsor
+    business_sponsor = "business_sponsor"
+    exec_sponsor = "exec_sponsor"
+    evaluator = "evaluator"
+
+
+#: The prospect's sponsors: engaging any of them counts as sponsor engagement.
+SPONSOR_ROLES = frozenset({Role.champion, Role.business_sponsor, Role.exec_sponsor})
+
+
+class Verdict(StrEnum):
+    pending = "pending"
+    passed = "passed"
+    failed = "failed"
+
+
+class Cadence(StrEnum):
+    twice_weekly = "twice_weekly"
+    weekly = "weekly"
+    biweekly = "biweekly"
+
+
+class Skin(StrEnum):
+    """Client commitment, weakest to strongest (seed 004)."""
+
+    none = "none"
+    collaborative = "collaborative"
+    funded = "funded"
+    conditional_po = "conditional_po"
+
+
+class CheckinFormat(StrEnum):
+    meeting = "meeting"
+    call = "call"
+    email = "email"
+    async_ = "async"
+
+
+#: Formats that count as engagement: "meetings (NOT email!)" (seed 004).
+LIVE_FORMATS = frozenset({CheckinFormat.meeting, CheckinFormat.call})
+
+
+class Health(StrEnum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+class MilestoneKind(StrEnum):
+    """The six steps of the Mutual Evaluation Plan (seed 002), in order."""
+
+    scoping = "scoping"
+    kickoff = "kickoff"
+    midpoint = "midpoint"
+    readout = "readout"
+    signoff = "signoff"
+    commercial = "commercial"
+
+
+MILESTONE_TITLES: Mapping[MilestoneKind, str] = {
+    MilestoneKind.scoping: "Scoping call",
+    MilestoneKind.kickoff: "Kickoff",
+    MilestoneKind.midpoint: "Mid-point check-in",
+    MilestoneKind.readout: "Final read-out",
+    MilestoneKind.signoff: "Technical validation sign-off",
+    MilestoneKind.commercial: "Commercial next steps",
+}
+
+
+class EngagementKind(StrEnum):
+    briefing = "briefing"
+    meeting = "meeting"
+    call = "call"
+    email = "email"
+    message = "message"
+
+
+#: An engagement of these kinds is "a meeting that counts" (seed 003, 004).
+COUNTING_ENGAGEMENTS = frozenset(
+    {EngagementKind.briefing, EngagementKind.meeting, EngagementKind.call}
+)
+
+
+class ScopeChangeKind(StrEnum):
+    use_case_added = "use_case_added"
+    criterion_added = "criterion_added"
+    end_date_moved = "end_date_moved"
+    too_many_use_cases = "too_many_use_cases"
+
+
+class ScopeResolution(StrEnum):
+    open = "open"
+    parked = "parked"
+    accepted = "accepted"
+
+
+class NudgeKind(StrEnum):
+    cadence = "cadence"
+    milestone = "milestone"
+    readout_ready = "readout_ready"
+    scope_creep = "scope_creep"
+    exec_unbriefed = "exec_unbriefed"
+    sponsor_stalled = "sponsor_stalled"
+    champion_silent = "champion_silent"
+    overrun = "overrun"
+
+
+#: Internal judgements: never posted into a channel shared with the prospect.
+INTERNAL_NUDGES = frozenset(
+    {NudgeKind.exec_unbriefed, NudgeKind.sponsor_stalled, NudgeKind.champion_silent}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Stakeholder:
+    role: Role
+    user_id: str | None = None  # Slack user id, when the person is in Slack
+    name: str | None = None  # for people outside Slack
+    briefed_at: datetime | None = None  # executive sponsor only
+    last_seen_at: datetime | None = None  # last message in the deal channel
+
+    @property
+    def label(self) -> str:
+        return self.name or self.user_id or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class UseCase:
+    id: int
+    title: str
+    added_after_kickoff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    id: int
+    use_case_id: int
+    statement: str
+    method: str = ""
+    verdict: Verdict = Verdict.pending
+    verdict_by: str | None = None
+    verdict_at: datetime | None = None
+    conflict: bool = False  # evaluators disagree: shown, never silently overwritten
+    lint_flags: tuple[str, ...] = ()  # saved despite these warnings
+    added_after_kickoff: bool = False
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    kind: MilestoneKind
+    due: date
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Checkin:
+    held_on: date
+    format: CheckinFormat
+    sponsor_present: bool
+    health: Health
+    summary: str = ""
+    blockers: str = ""
+    logged_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    at: datetime
+    kind: EngagementKind
+    who: str  # a Slack user id or a name
+    outcome: str = ""
+    role: Role = Role.exec_sponsor
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChange:
+    id: int
+    kind: ScopeChangeKind
+    detail: str
+    at: datetime
+    resolution: ScopeResolution = ScopeResolution.open
+
+
+@dataclass(frozen=True, slots=True)
+class ParkedItem:
+    text: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Poc:
+    """Everything the rules need to judge one POC, loaded at once."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    prospect: str
+    start: date
+    end: date
+    tz: str = "UTC"
+    pain: str = ""
+    internal_channel_id: str | None = None
+    cadence: Cadence = Cadence.weekly
+    budget_confirmed: bool = False
+    skin: Skin = Skin.none
+    status: Status = Status.active
+    created_at: datetime | None = None
+    readout_posted_at: datetime | None = None
+    original_end: date | None = None  # the end agreed at kickoff: a later end is scope creep
+    stakeholders: tuple[Stakeholder, ...] = ()
+    use_cases: tuple[UseCase, ...] = ()
+    criteria: tuple[Criterion, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    checkins: tuple[Checkin, ...] = ()
+    engagements: tuple[Engagement, ...] = ()
+    scope_changes: tuple[ScopeChange, ...] = ()
+    parked: tuple[ParkedItem, ...] = ()
+    #: nudge kind -> first local date it may be posted again ("Snooze 1 day").
+    snoozed_until: Mapping[str, date] = field(default_factory=dict)
+    #: once-only nudge keys already delivered (e.g. "scope_creep:17").
+    delivered_once: frozenset[str] = frozenset()
+
+    def people(self, role: Role) -> tuple[Stakeholder, ...]:
+        return tuple(s for s in self.stakeholders if s.role == role)
+
+    def person(self, role: Role) -> Stakeholder | None:
+        found = self.people(role)
+        return found[0] if found else None
+
+    @property
+    def evaluator_ids(self) -> frozenset[str]:
+        """Slack users whose reactions count: SE, AE, champion, sponsors, evaluators."""
+        return frozenset(s.user_id for s in self.stakeholders if s.user_id)
+
+    def milestone(self, kind: MilestoneKind) -> Milestone | None:
+        return next((m for m in self.milestones if m.kind == kind), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """Something the scheduler should say about a POC today.
+
+    `key` is unique per POC and local date in the sent-log: a daily nudge uses its kind
+    (plus a subject such as the milestone), a once-only nudge names the thing it is about.
+    """
+
+    kind: NudgeKind
+    key: str
+    local_date: date
+    text: str
+    internal: bool = False
+    subject: str = ""  # milestone kind, scope change id, … for the buttons
+    once: bool = False  # delivered once ever, not once a day

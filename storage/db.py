@@ -1,0 +1,104 @@
+"""Async engines and sessions for SQLite (embedded default) and PostgreSQL (production)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+#: SQLite waits this long for a writer instead of failing with "database is locked".
+SQLITE_BUSY_MS = 5000
+
+
+def async_url(url: str) -> URL:
+    """Map what people paste (Heroku's postgres://, plain sqlite:///) to the async drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+asyncpg")
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite")
+    raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+
+
+def is_postgres(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(url: str, *, schema: str | None = None, **kw: Any) -> AsyncEngine:
+    """An engine with the pragmas and driver options each backend needs.
+
+    `schema` puts every table in a PostgreSQL schema of its own (tests run side by side).
+    """
+    parsed = async_url(url)
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        # asyncpg knows `ssl`, not libpq's `sslmode` that Heroku-style URLs carry.
+        sslmode = parsed.query.get("sslmode")
+        if sslmode:
+            parsed = parsed.difference_update_query(["sslmode"])
+            if sslmode != "disable":
+                connect_args["ssl"] = "require" if sslmode in ("allow", "prefer") else sslmode
+        if schema:
+            connect_args["server_settings"] = {"search_path": schema}
+        kw.setdefault("pool_pre_ping", True)
+    else:
+        # One connection per task; aiosqlite serialises writers through busy_timeout.
+        connect_args["timeout"] = SQLITE_BUSY_MS / 1000
+    engine = create_async_engine(parsed, connect_args=connect_args, **kw)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL lets readers (the web tier) run while the clock writes the sent-log.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: rows stay readable after commit without a lazy (sync) reload.
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+class Database:
+    """The engine and its session factory, created once per process."""
+
+    def __init__(self, url: str, *, schema: str | None = None, **kw: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, schema=schema, **kw)
+        self.sessions = session_factory(self.engine)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as s:
+            yield s
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session whose work commits together or not at all."""
+        async with self.sessions() as s, s.begin():
+            yield s
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,270 @@
+"""SQLModel tables. Every row carries the installing Slack team, and every query filters on it.
+
+Enumerations are stored as short strings (no native PostgreSQL enum types to migrate);
+timestamps go through `UTCDateTime`, so both databases hand back aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in, aware UTC out — SQLite drops the offset, so we put it back."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store aware UTC timestamps only")
+        value = value.astimezone(UTC)
+        # SQLite has no timezone storage; keep the text sortable and offset-free.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(nullable: bool = True, **kw: object) -> object:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)  # type: ignore[arg-type]
+
+
+def _str(length: int, **kw: object) -> object:
+    return Field(sa_type=sa.String(length), **kw)  # type: ignore[arg-type]
+
+
+def _poc_fk() -> object:
+    return Field(foreign_key="poc.id", ondelete="CASCADE", index=True)
+
+
+class Poc(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32, index=True)
+    channel_id: str = _str(32)
+    internal_channel_id: str | None = _str(32, default=None, nullable=True)
+    prospect: str = _str(200)
+    pain: str = Field(default="", sa_type=sa.Text)
+    tz: str = _str(64, default="UTC")
+    start_date: date
+    end_date: date
+    original_end_date: date
+    cadence: str = _str(16, default="weekly")
+    budget_confirmed: bool = False
+    skin: str = _str(24, default="none")
+    status: str = _str(16, default="active", index=True)
+    created_by: str = _str(32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    kickoff_message_ts: str | None = _str(32, default=None, nullable=True)
+    readout_posted_at: datetime | None = _ts()
+    readout_message_ts: str | None = _str(32, default=None, nullable=True)
+    signed_off_at: datetime | None = _ts()
+    signed_off_by: str | None = _str(32, default=None, nullable=True)
+    #: why nudges cannot reach the deal channel (not_in_channel, is_archived, …); the SE is
+    #: told once and the sweep stops trying until someone fixes it.
+    delivery_blocked: str | None = _str(64, default=None, nullable=True)
+    delivery_blocked_at: datetime | None = _ts()
+
+    __table_args__ = (sa.Index("ix_poc_team_channel", "team_id", "channel_id"),)
+
+
+class Stakeholder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    role: str = _str(24)
+    user_id: str | None = _str(32, default=None, nullable=True)
+    name: str | None = _str(200, default=None, nullable=True)
+    briefed_at: datetime | None = _ts()
+    last_seen_at: datetime | None = _ts()
+
+    __table_args__ = (sa.Index("ix_stakeholder_team_user", "team_id", "user_id"),)
+
+
+class UseCase(SQLModel, table=True):
+    __tablename__ = "use_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    title: str = _str(300)
+    position: int = 0
+    added_after_kickoff: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Criterion(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
+    statement: str = Field(sa_type=sa.Text)
+    method: str = Field(default="", sa_type=sa.Text)
+    verdict: str = _str(16, default="pending")
+    verdict_by: str | None = _str(32, default=None, nullable=True)
+    verdict_at: datetime | None = _ts()
+    conflict: bool = False
+    #: lint warnings the SE saw and saved anyway, newline-separated; they stay visible.
+    lint_flags: str = Field(default="", sa_type=sa.Text)
+    added_after_kickoff: bool = False
+    channel_id: str | None = _str(32, default=None, nullable=True)
+    message_ts: str | None = _str(32, default=None, nullable=True)
+    created_by: str = _str(32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_criterion_message", "team_id", "channel_id", "message_ts"),)
+
+
+class VerdictEvent(SQLModel, table=True):
+    """Every reaction that touched a criterion: the history, and the source of its verdict.
+
+    `event_key` is Slack's event_id, unique per team, so a retried event applies once.
+    """
+
+    __tablename__ = "verdict_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    criterion_id: int = Field(foreign_key="criterion.id", ondelete="CASCADE", index=True)
+    user_id: str = _str(32)
+    reaction: str = _str(64)
+    verdict: str = _str(16)
+    added: bool  # False: the reaction was removed
+    at: datetime = Field(sa_type=UTCDateTime)
+    event_key: str = _str(64)
+
+    __table_args__ = (sa.UniqueConstraint("team_id", "event_key", name="uq_verdict_event_key"),)
+
+
+class Milestone(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    kind: str = _str(16)
+    due: date
+    done_at: datetime | None = _ts()
+    done_by: str | None = _str(32, default=None, nullable=True)
+
+    __table_args__ = (sa.UniqueConstraint("poc_id", "kind", name="uq_milestone_poc_kind"),)
+
+
+class Checkin(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    held_on: date
+    format: str = _str(16)
+    attendees: str = Field(default="", sa_type=sa.Text)
+    sponsor_present: bool = False
+    summary: str = Field(default="", sa_type=sa.Text)
+    blockers: str = Field(default="", sa_type=sa.Text)
+    health: str = _str(16, default="green")
+    logged_by: str = _str(32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Engagement(SQLModel, table=True):
+    """A sponsor engagement: the meetings that count, with their outcome (seed 003)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    at: datetime = Field(sa_type=UTCDateTime)
+    kind: str = _str(16)
+    role: str = _str(24, default="exec_sponsor")
+    who: str = _str(200)
+    outcome: str = Field(default="", sa_type=sa.Text)
+    logged_by: str = _str(32)
+
+
+class ScopeChange(SQLModel, table=True):
+    __tablename__ = "scope_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    kind: str = _str(24)
+    detail: str = Field(default="", sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    resolution: str = _str(16, default="open")
+    resolved_by: str | None = _str(32, default=None, nullable=True)
+    resolved_at: datetime | None = _ts()
+
+
+class ParkedItem(SQLModel, table=True):
+    """A request parked for Phase 2 (post-purchase); listed in the read-out."""
+
+    __tablename__ = "parked_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    text: str = Field(sa_type=sa.Text)
+    by: str = _str(32)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    scope_change_id: int | None = Field(default=None, foreign_key="scope_change.id")
+
+
+class ReadoutAnswer(SQLModel, table=True):
+    """A sponsor's answer to "Do we all agree that these criteria have been met?"."""
+
+    __tablename__ = "readout_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    user_id: str = _str(32)
+    agreed: bool
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Snooze(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    kind: str = _str(24)
+    until: date  # first local date the nudge may return
+
+    __table_args__ = (sa.UniqueConstraint("poc_id", "kind", name="uq_snooze_poc_kind"),)
+
+
+class NudgeLog(SQLModel, table=True):
+    """The sent-log: a nudge is claimed here (unique POC, key, local date) before it is posted.
+
+    The unique key, not a lock, is what guarantees a restart or a second clock never
+    double-posts. Status: claimed → sent | failed (retry later) | blocked (never retried).
+    """
+
+    __tablename__ = "nudge_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    key: str = _str(64)
+    kind: str = _str(24)
+    local_date: date
+    status: str = _str(16, default="claimed")
+    attempts: int = 0
+    last_error: str | None = _str(200, default=None, nullable=True)
+    channel_id: str | None = _str(32, default=None, nullable=True)
+    message_ts: str | None = _str(32, default=None, nullable=True)
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = _ts()
+
+    __table_args__ = (
+        sa.UniqueConstraint("poc_id", "key", "local_date", name="uq_nudge_log_key"),
+        sa.Index("ix_nudge_log_status", "status", "local_date"),
+    )
