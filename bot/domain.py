@@ -284,3 +284,31 @@ class Nudge:
     internal: bool = False
     subject: str = ""  # milestone kind, scope change id, … for the buttons
     once: bool = False  # delivered once ever, not once a day
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    role: Role
+    user_id: str | None = None
+    name: str | None = None
+    briefed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPoc:
+    channel_id: str
+    prospect: str
+    start: date
+    end: date
+    created_by: str
+    tz: str = "UTC"
+    pain: str = ""
+    internal_channel_id: str | None = None
+    cadence: Cadence = Cadence.weekly
+    budget_confirmed: bool = False
+    skin: Skin = Skin.none
+    people: tuple[Person, ...] = ()
+    use_cases: tuple[str, ...] = ()
+    milestones: dict[MilestoneKind, date] = field(default_factory=dict)
+    #: milestones already behind us when the POC is written down (the scoping call)
+    done: frozenset[MilestoneKind] = frozenset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
@@ -11,6 +12,8 @@ from sqlalchemy.engine import Connection
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: PostgreSQL advisory lock key held while migrating ("pocbot" in ASCII, as an int).
+MIGRATION_LOCK = 0x706F63626F74
 
 
 def alembic_config() -> Config:
@@ -28,6 +31,9 @@ async def upgrade(db: Database, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several web dynos may start at once: one migrates, the others wait, then no-op.
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         await conn.run_sync(run)
 
 

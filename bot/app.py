@@ -1,0 +1,112 @@
+"""build_app(settings) -> AsyncApp: the one place where Bolt, the Web API client and our
+dependencies are wired together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.privacy import ChannelInfo
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    """What every listener needs besides Slack's own arguments; reached via `context["deps"]`."""
+
+    settings: Settings
+    db: Database
+    #: the wall clock, injectable so tests and the demo can say what time it is
+    clock: Callable[[], datetime] = field(default=utc_now)
+    #: Slack user id of this bot (from auth.test), to ignore our own reactions and joins
+    bot_user_id: str | None = None
+    #: conversations.info, cached: is a channel shared with the prospect, are we in it
+    channels: ChannelInfo = field(default_factory=ChannelInfo)
+
+
+def web_client(settings: Settings, *, retry_server_errors: bool = True) -> AsyncWebClient:
+    """A Web API client on SLACK_API_URL with slack_sdk's retry handlers.
+
+    The scheduler passes `retry_server_errors=False`: re-sending chat.postMessage after a 5xx
+    may double-post, so its sent-log, not the client, decides what is sent again.
+    """
+    handlers = [
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    if retry_server_errors:
+        handlers.append(AsyncServerErrorRetryHandler(max_retry_count=2))
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=handlers,
+    )
+
+
+def tenant(context: AsyncBoltContext) -> str:
+    """The installing team: every row and query is scoped by it.
+
+    Not the payload's team: in a Slack Connect channel a prospect's click carries the
+    prospect's team id, while the installation (authorize_result) is always ours.
+    """
+    result = context.authorize_result
+    team_id = (result.team_id if result else None) or context.team_id
+    if not team_id:
+        raise LookupError("request without a team")
+    return team_id
+
+
+def deps_of(context: AsyncBoltContext) -> Deps:
+    return context["deps"]
+
+
+def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
+    """The Bolt app with every listener registered; `deps` reaches them through the context."""
+    from handlers import register_all
+
+    settings = deps.settings
+    app = AsyncApp(
+        client=client or web_client(settings),
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        # auth.test runs once at start-up in bot.runtime, with a clear message on failure.
+        token_verification_enabled=False,
+        # Socket Mode carries no signature; over HTTP every request must be signed.
+        request_verification_enabled=not settings.socket_mode,
+        process_before_response=False,
+        logger=logging.getLogger("pocbot.bolt"),
+    )
+
+    async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
+        context["deps"] = deps
+        return await next()
+
+    app.use(inject_deps)
+
+    @app.error
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        # Bolt has already answered Slack; log with the request type so it can be traced.
+        log.exception("listener failed on %s: %s", body.get("type") or "command", error)
+
+    register_all(app)
+    return app

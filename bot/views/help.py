@@ -1,0 +1,41 @@
+"""`/poc help`: every subcommand, what it is for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.views.text import clip, context, escape, section
+
+SUBCOMMANDS = (
+    ("new", "Set up a POC: prospect, dates, sponsors, budget, use cases."),
+    ("criteria", "Add a pass/fail success criterion to a use case."),
+    ("checkin", "Log a check-in: who met, what happened, blockers, health."),
+    ("status", "The scoreboard: criteria, days left, next milestone, health."),
+    ("sponsor", "Log an executive sponsor engagement and its outcome."),
+    ("park <request>", "Park a scope request for Phase 2 (after the purchase)."),
+    ("readout", "Post the final read-out and ask the sponsors to agree."),
+    ("help", "This list."),
+)
+
+
+def help_blocks(unknown: str | None = None) -> list[dict[str, Any]]:
+    lines = "\n".join(f"`/poc {name}` — {what}" for name, what in SUBCOMMANDS)
+    blocks = []
+    if unknown:
+        blocks.append(
+            section(f"I don't know `/poc {escape(clip(unknown, 40))}`. Here is what I can do:")
+        )
+    blocks.append(section(lines))
+    blocks.append(
+        context(
+            "Mark a criterion by reacting to its message: ✅ pass, ❌ fail; remove the reaction "
+            "to take it back. Only the POC's evaluators count."
+        )
+    )
+    return blocks
+
+
+def help_text(unknown: str | None = None) -> str:
+    names = ", ".join(name.split()[0] for name, _ in SUBCOMMANDS)
+    prefix = f"Unknown subcommand '{clip(unknown, 40)}'. " if unknown else ""
+    return f"{prefix}Usage: /poc {names}"

@@ -1,0 +1,715 @@
+"""The queries the app needs, named for what they return. Every one is scoped by `team_id`.
+
+`load_pocs` is the only way to read a whole POC: it loads any number of them in a fixed
+number of queries (one per table), so a sweep over 50,000 POCs costs the same 11 queries as
+one over 10, and views never trigger lazy loads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import domain
+from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
+from bot.governance import VerdictState, Vote
+from storage import models as m
+
+# ---------------------------------------------------------------- helpers
+
+
+def _insert(session: AsyncSession, table: sa.Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLAlchemy's upserts)."""
+    name = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+def _t(model: type[Any]) -> sa.Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- creating a POC
+
+
+async def create_poc(
+    session: AsyncSession, *, team_id: str, new: domain.NewPoc, now: datetime
+) -> int:
+    """Store a POC with its people, use cases and plan; returns its id. Caller commits."""
+    poc = m.Poc(
+        team_id=team_id,
+        channel_id=new.channel_id,
+        internal_channel_id=new.internal_channel_id,
+        prospect=new.prospect,
+        pain=new.pain,
+        tz=new.tz,
+        start_date=new.start,
+        end_date=new.end,
+        original_end_date=new.end,
+        cadence=new.cadence,
+        budget_confirmed=new.budget_confirmed,
+        skin=new.skin,
+        status=domain.Status.active,
+        created_by=new.created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(poc)
+    await session.flush()
+    assert poc.id is not None
+    for p in new.people:
+        session.add(
+            m.Stakeholder(
+                team_id=team_id,
+                poc_id=poc.id,
+                role=p.role,
+                user_id=p.user_id,
+                name=p.name,
+                briefed_at=p.briefed_at,
+            )
+        )
+    for i, title in enumerate(new.use_cases):
+        session.add(
+            m.UseCase(team_id=team_id, poc_id=poc.id, title=title, position=i, created_at=now)
+        )
+    for kind, due in new.milestones.items():
+        done = now if kind in new.done else None
+        by = new.created_by if done else None
+        session.add(
+            m.Milestone(
+                team_id=team_id, poc_id=poc.id, kind=kind, due=due, done_at=done, done_by=by
+            )
+        )
+    await session.flush()
+    return poc.id
+
+
+# ---------------------------------------------------------------- finding a POC
+
+
+async def poc_row(session: AsyncSession, *, team_id: str, poc_id: int) -> m.Poc | None:
+    """The POC with this id in this team — None for another team's id (button values are
+    user-controlled)."""
+    result = await session.exec(select(m.Poc).where(m.Poc.team_id == team_id, m.Poc.id == poc_id))
+    return result.first()
+
+
+async def live_poc_for_channel(
+    session: AsyncSession, *, team_id: str, channel_id: str
+) -> m.Poc | None:
+    """The POC a command typed in this channel acts on: the newest one not yet finished."""
+    result = await session.exec(
+        select(m.Poc)
+        .where(
+            m.Poc.team_id == team_id,
+            sa.or_(m.Poc.channel_id == channel_id, m.Poc.internal_channel_id == channel_id),
+            m.Poc.status.in_([*LIVE_STATUSES, domain.Status.paused]),
+        )
+        .order_by(m.Poc.id.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
+async def update_poc(
+    session: AsyncSession, *, team_id: str, poc_id: int, now: datetime, **values: Any
+) -> None:
+    await session.exec(
+        sa.update(_t(m.Poc))
+        .where(_t(m.Poc).c.team_id == team_id, _t(m.Poc).c.id == poc_id)
+        .values(updated_at=now, **values)
+    )
+
+
+# ---------------------------------------------------------------- loading whole POCs
+
+
+async def load_pocs(
+    session: AsyncSession,
+    *,
+    team_id: str | None,
+    poc_ids: Iterable[int] | None = None,
+    statuses: Sequence[str] | None = LIVE_STATUSES,
+    member: str | None = None,
+    unblocked_only: bool = False,
+) -> list[domain.Poc]:
+    """Whole POCs as domain snapshots, in 11 queries whatever their number.
+
+    `team_id=None` is for the scheduler only, which sweeps every installation at once.
+    `member` keeps the POCs that Slack user takes part in (App Home).
+    """
+    poc = _t(m.Poc)
+    where: list[Any] = []
+    if team_id is not None:
+        where.append(poc.c.team_id == team_id)
+    if poc_ids is not None:
+        where.append(poc.c.id.in_(list(poc_ids)))
+    if statuses is not None:
+        where.append(poc.c.status.in_(list(statuses)))
+    if unblocked_only:
+        where.append(poc.c.delivery_blocked.is_(None))
+    if member is not None:
+        sh = _t(m.Stakeholder)
+        where.append(
+            poc.c.id.in_(
+                sa.select(sh.c.poc_id).where(sh.c.team_id == team_id, sh.c.user_id == member)
+            )
+        )
+    rows = (await session.exec(sa.select(poc).where(*where).order_by(poc.c.id))).all()
+    if not rows:
+        return []
+    ids = sa.select(poc.c.id).where(*where).scalar_subquery()
+
+    async def children(model: type[Any], *order: Any, extra: Any = None) -> dict[int, list[Any]]:
+        table = _t(model)
+        query = sa.select(table).where(table.c.poc_id.in_(ids))
+        if extra is not None:
+            query = query.where(extra)
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in (await session.exec(query.order_by(*order))).all():
+            grouped[row.poc_id].append(row)
+        return grouped
+
+    people = await children(m.Stakeholder, _t(m.Stakeholder).c.id)
+    use_cases = await children(m.UseCase, _t(m.UseCase).c.position, _t(m.UseCase).c.id)
+    criteria = await children(m.Criterion, _t(m.Criterion).c.id)
+    milestones = await children(m.Milestone, _t(m.Milestone).c.due)
+    checkins = await children(m.Checkin, _t(m.Checkin).c.held_on, _t(m.Checkin).c.id)
+    engagements = await children(m.Engagement, _t(m.Engagement).c.at)
+    changes = await children(m.ScopeChange, _t(m.ScopeChange).c.id)
+    parked = await children(m.ParkedItem, _t(m.ParkedItem).c.id)
+    snoozes = await children(m.Snooze, _t(m.Snooze).c.id)
+    log = _t(m.NudgeLog)
+    once = await children(
+        m.NudgeLog,
+        log.c.id,
+        extra=sa.and_(log.c.key.like("scope_creep:%"), log.c.status != "failed"),
+    )
+
+    return [
+        _poc(
+            r,
+            people=people[r.id],
+            use_cases=use_cases[r.id],
+            criteria=criteria[r.id],
+            milestones=milestones[r.id],
+            checkins=checkins[r.id],
+            engagements=engagements[r.id],
+            changes=changes[r.id],
+            parked=parked[r.id],
+            snoozes=snoozes[r.id],
+            once=once[r.id],
+        )
+        for r in rows
+    ]
+
+
+async def load_poc(session: AsyncSession, *, team_id: str, poc_id: int) -> domain.Poc | None:
+    found = await load_pocs(session, team_id=team_id, poc_ids=[poc_id], statuses=None)
+    return found[0] if found else None
+
+
+def _poc(r: Any, **c: list[Any]) -> domain.Poc:
+    return domain.Poc(
+        id=r.id,
+        team_id=r.team_id,
+        channel_id=r.channel_id,
+        internal_channel_id=r.internal_channel_id,
+        prospect=r.prospect,
+        pain=r.pain,
+        tz=r.tz,
+        start=r.start_date,
+        end=r.end_date,
+        original_end=r.original_end_date,
+        cadence=domain.Cadence(r.cadence),
+        budget_confirmed=r.budget_confirmed,
+        skin=domain.Skin(r.skin),
+        status=domain.Status(r.status),
+        created_at=r.created_at,
+        readout_posted_at=r.readout_posted_at,
+        stakeholders=tuple(
+            domain.Stakeholder(
+                role=Role(s.role),
+                user_id=s.user_id,
+                name=s.name,
+                briefed_at=s.briefed_at,
+                last_seen_at=s.last_seen_at,
+            )
+            for s in c["people"]
+        ),
+        use_cases=tuple(
+            domain.UseCase(id=u.id, title=u.title, added_after_kickoff=u.added_after_kickoff)
+            for u in c["use_cases"]
+        ),
+        criteria=tuple(
+            domain.Criterion(
+                id=k.id,
+                use_case_id=k.use_case_id,
+                statement=k.statement,
+                method=k.method,
+                verdict=domain.Verdict(k.verdict),
+                verdict_by=k.verdict_by,
+                verdict_at=k.verdict_at,
+                conflict=k.conflict,
+                lint_flags=tuple(f for f in k.lint_flags.split("\n") if f),
+                added_after_kickoff=k.added_after_kickoff,
+                message_ts=k.message_ts,
+            )
+            for k in c["criteria"]
+        ),
+        milestones=tuple(
+            domain.Milestone(kind=MilestoneKind(x.kind), due=x.due, done_at=x.done_at)
+            for x in c["milestones"]
+        ),
+        checkins=tuple(
+            domain.Checkin(
+                held_on=x.held_on,
+                format=domain.CheckinFormat(x.format),
+                sponsor_present=x.sponsor_present,
+                health=domain.Health(x.health),
+                summary=x.summary,
+                blockers=x.blockers,
+                logged_by=x.logged_by,
+            )
+            for x in c["checkins"]
+        ),
+        engagements=tuple(
+            domain.Engagement(
+                at=x.at,
+                kind=domain.EngagementKind(x.kind),
+                who=x.who,
+                outcome=x.outcome,
+                role=Role(x.role),
+            )
+            for x in c["engagements"]
+        ),
+        scope_changes=tuple(
+            domain.ScopeChange(
+                id=x.id,
+                kind=ScopeChangeKind(x.kind),
+                detail=x.detail,
+                at=x.at,
+                resolution=ScopeResolution(x.resolution),
+            )
+            for x in c["changes"]
+        ),
+        parked=tuple(domain.ParkedItem(text=x.text, by=x.by, at=x.at) for x in c["parked"]),
+        snoozed_until={x.kind: x.until for x in c["snoozes"]},
+        delivered_once=frozenset(x.key for x in c["once"]),
+    )
+
+
+async def pocs_for_member(session: AsyncSession, *, team_id: str, user_id: str) -> list[domain.Poc]:
+    """Every POC this person takes part in, newest first, finished ones included (App Home)."""
+    pocs = await load_pocs(session, team_id=team_id, member=user_id, statuses=None)
+    return sorted(pocs, key=lambda p: p.id, reverse=True)
+
+
+# ---------------------------------------------------------------- use cases and criteria
+
+
+async def add_use_case(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    title: str,
+    after_kickoff: bool,
+    now: datetime,
+) -> m.UseCase:
+    count = await session.scalar(
+        sa.select(sa.func.count()).where(
+            _t(m.UseCase).c.poc_id == poc_id, _t(m.UseCase).c.team_id == team_id
+        )
+    )
+    use_case = m.UseCase(
+        team_id=team_id,
+        poc_id=poc_id,
+        title=title,
+        position=int(count or 0),
+        added_after_kickoff=after_kickoff,
+        created_at=now,
+    )
+    session.add(use_case)
+    await session.flush()
+    return use_case
+
+
+async def use_case_row(
+    session: AsyncSession, *, team_id: str, use_case_id: int
+) -> m.UseCase | None:
+    result = await session.exec(
+        select(m.UseCase).where(m.UseCase.team_id == team_id, m.UseCase.id == use_case_id)
+    )
+    return result.first()
+
+
+async def add_criterion(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    use_case_id: int,
+    statement: str,
+    method: str,
+    lint_flags: Sequence[str],
+    after_kickoff: bool,
+    created_by: str,
+    now: datetime,
+) -> m.Criterion:
+    criterion = m.Criterion(
+        team_id=team_id,
+        poc_id=poc_id,
+        use_case_id=use_case_id,
+        statement=statement,
+        method=method,
+        lint_flags="\n".join(lint_flags),
+        added_after_kickoff=after_kickoff,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(criterion)
+    await session.flush()
+    return criterion
+
+
+async def criterion_row(
+    session: AsyncSession, *, team_id: str, criterion_id: int
+) -> m.Criterion | None:
+    result = await session.exec(
+        select(m.Criterion).where(m.Criterion.team_id == team_id, m.Criterion.id == criterion_id)
+    )
+    return result.first()
+
+
+async def set_criterion_message(
+    session: AsyncSession, *, team_id: str, criterion_id: int, channel_id: str, ts: str
+) -> None:
+    c = _t(m.Criterion)
+    await session.exec(
+        sa.update(c)
+        .where(c.c.team_id == team_id, c.c.id == criterion_id)
+        .values(channel_id=channel_id, message_ts=ts)
+    )
+
+
+async def criterion_by_message(
+    session: AsyncSession, *, team_id: str, channel_id: str, ts: str
+) -> m.Criterion | None:
+    """The criterion whose message in the deal channel was reacted to, if any."""
+    result = await session.exec(
+        select(m.Criterion).where(
+            m.Criterion.team_id == team_id,
+            m.Criterion.channel_id == channel_id,
+            m.Criterion.message_ts == ts,
+        )
+    )
+    return result.first()
+
+
+async def record_reaction(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    criterion_id: int,
+    user_id: str,
+    reaction: str,
+    verdict: domain.Verdict,
+    added: bool,
+    at: datetime,
+    event_key: str,
+) -> bool:
+    """Append to the verdict history; False when this event was already applied (a retry)."""
+    stmt = (
+        _insert(session, _t(m.VerdictEvent))
+        .values(
+            team_id=team_id,
+            criterion_id=criterion_id,
+            user_id=user_id,
+            reaction=reaction,
+            verdict=verdict,
+            added=added,
+            at=at,
+            event_key=event_key,
+        )
+        .on_conflict_do_nothing(index_elements=["team_id", "event_key"])
+    )
+    result = await session.exec(stmt)
+    return bool(result.rowcount)
+
+
+async def votes_for(session: AsyncSession, *, team_id: str, criterion_id: int) -> list[Vote]:
+    e = _t(m.VerdictEvent)
+    rows = await session.exec(
+        sa.select(e.c.user_id, e.c.reaction, e.c.added, e.c.at)
+        .where(e.c.team_id == team_id, e.c.criterion_id == criterion_id)
+        .order_by(e.c.at, e.c.id)
+    )
+    return [Vote(user_id=r.user_id, reaction=r.reaction, added=r.added, at=r.at) for r in rows]
+
+
+async def set_verdict(
+    session: AsyncSession, *, team_id: str, criterion_id: int, state: VerdictState
+) -> None:
+    c = _t(m.Criterion)
+    await session.exec(
+        sa.update(c)
+        .where(c.c.team_id == team_id, c.c.id == criterion_id)
+        .values(
+            verdict=state.verdict, verdict_by=state.by, verdict_at=state.at, conflict=state.conflict
+        )
+    )
+
+
+# ---------------------------------------------------------------- scope
+
+
+async def add_scope_change(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    kind: ScopeChangeKind,
+    detail: str,
+    now: datetime,
+) -> int:
+    change = m.ScopeChange(team_id=team_id, poc_id=poc_id, kind=kind, detail=detail, at=now)
+    session.add(change)
+    await session.flush()
+    assert change.id is not None
+    return change.id
+
+
+async def resolve_scope_change(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    change_id: int,
+    resolution: ScopeResolution,
+    by: str,
+    now: datetime,
+) -> m.ScopeChange | None:
+    """Park or accept an open change; None if it is not this team's or already resolved."""
+    s = _t(m.ScopeChange)
+    result = await session.exec(
+        sa.update(s)
+        .where(s.c.team_id == team_id, s.c.id == change_id, s.c.resolution == ScopeResolution.open)
+        .values(resolution=resolution, resolved_by=by, resolved_at=now)
+    )
+    if not result.rowcount:
+        return None
+    found = await session.exec(select(m.ScopeChange).where(m.ScopeChange.id == change_id))
+    return found.first()
+
+
+async def park(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    text: str,
+    by: str,
+    now: datetime,
+    scope_change_id: int | None = None,
+) -> m.ParkedItem:
+    item = m.ParkedItem(
+        team_id=team_id, poc_id=poc_id, text=text, by=by, at=now, scope_change_id=scope_change_id
+    )
+    session.add(item)
+    await session.flush()
+    return item
+
+
+# ---------------------------------------------------------------- engagement
+
+
+async def add_checkin(session: AsyncSession, *, checkin: m.Checkin) -> m.Checkin:
+    session.add(checkin)
+    await session.flush()
+    return checkin
+
+
+async def add_engagement(session: AsyncSession, *, engagement: m.Engagement) -> m.Engagement:
+    session.add(engagement)
+    await session.flush()
+    return engagement
+
+
+async def mark_briefed(session: AsyncSession, *, team_id: str, poc_id: int, at: datetime) -> None:
+    """The executive sponsor has been briefed (first briefing wins)."""
+    s = _t(m.Stakeholder)
+    await session.exec(
+        sa.update(s)
+        .where(
+            s.c.team_id == team_id,
+            s.c.poc_id == poc_id,
+            s.c.role == Role.exec_sponsor,
+            s.c.briefed_at.is_(None),
+        )
+        .values(briefed_at=at)
+    )
+
+
+async def touch_last_seen(
+    session: AsyncSession, *, team_id: str, channel_id: str, user_id: str, at: datetime
+) -> int:
+    """A stakeholder spoke in a live POC's deal channel; returns how many rows changed.
+
+    One UPDATE, no read: this runs for every message in every channel the bot is in.
+    """
+    s, p = _t(m.Stakeholder), _t(m.Poc)
+    live = sa.select(p.c.id).where(
+        p.c.team_id == team_id, p.c.channel_id == channel_id, p.c.status.in_(list(LIVE_STATUSES))
+    )
+    result = await session.exec(
+        sa.update(s)
+        .where(s.c.team_id == team_id, s.c.user_id == user_id, s.c.poc_id.in_(live))
+        .values(last_seen_at=at)
+    )
+    return int(result.rowcount or 0)
+
+
+async def mark_milestone_done(
+    session: AsyncSession, *, team_id: str, poc_id: int, kind: MilestoneKind, by: str, now: datetime
+) -> bool:
+    """False when it was already done (a second click changes nothing)."""
+    x = _t(m.Milestone)
+    result = await session.exec(
+        sa.update(x)
+        .where(
+            x.c.team_id == team_id, x.c.poc_id == poc_id, x.c.kind == kind, x.c.done_at.is_(None)
+        )
+        .values(done_at=now, done_by=by)
+    )
+    return bool(result.rowcount)
+
+
+async def record_readout_answer(
+    session: AsyncSession, *, team_id: str, poc_id: int, user_id: str, agreed: bool, at: datetime
+) -> None:
+    session.add(
+        m.ReadoutAnswer(team_id=team_id, poc_id=poc_id, user_id=user_id, agreed=agreed, at=at)
+    )
+    await session.flush()
+
+
+async def readout_answers(
+    session: AsyncSession, *, team_id: str, poc_id: int
+) -> list[m.ReadoutAnswer]:
+    result = await session.exec(
+        select(m.ReadoutAnswer)
+        .where(m.ReadoutAnswer.team_id == team_id, m.ReadoutAnswer.poc_id == poc_id)
+        .order_by(m.ReadoutAnswer.at, m.ReadoutAnswer.id)
+    )
+    return list(result.all())
+
+
+async def snooze(
+    session: AsyncSession, *, team_id: str, poc_id: int, key: str, until: date
+) -> None:
+    """Hold back one nudge until `until` (a local date); snoozing again moves the date."""
+    stmt = _insert(session, _t(m.Snooze)).values(
+        team_id=team_id, poc_id=poc_id, kind=key, until=until
+    )
+    stmt = stmt.on_conflict_do_update(index_elements=["poc_id", "kind"], set_={"until": until})
+    await session.exec(stmt)
+
+
+# ---------------------------------------------------------------- the nudge sent-log
+
+
+class NudgeStatus:
+    claimed = "claimed"
+    sent = "sent"
+    failed = "failed"  # may be claimed again by a later sweep the same day
+    blocked = "blocked"  # the channel cannot take it; never retried
+
+
+async def claim_nudge(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    key: str,
+    kind: str,
+    local_date: date,
+    channel_id: str | None,
+    now: datetime,
+) -> int | None:
+    """Claim the right to post this nudge; returns the sent-log id, or None if taken.
+
+    A new key is inserted; a `failed` one is taken back. The unique key makes the claim
+    atomic on both databases, so two clocks or a restart can never both post it.
+    """
+    log = _t(m.NudgeLog)
+    inserted = await session.exec(
+        _insert(session, log)
+        .values(
+            team_id=team_id,
+            poc_id=poc_id,
+            key=key,
+            kind=kind,
+            local_date=local_date,
+            status=NudgeStatus.claimed,
+            attempts=1,
+            channel_id=channel_id,
+            claimed_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["poc_id", "key", "local_date"])
+        .returning(log.c.id)
+    )
+    row_id = inserted.scalar()
+    if row_id is not None:
+        return int(row_id)
+    retaken = await session.exec(
+        sa.update(log)
+        .where(
+            log.c.poc_id == poc_id,
+            log.c.key == key,
+            log.c.local_date == local_date,
+            log.c.status == NudgeStatus.failed,
+        )
+        .values(status=NudgeStatus.claimed, attempts=log.c.attempts + 1, claimed_at=now)
+        .returning(log.c.id)
+    )
+    row_id = retaken.scalar()
+    return int(row_id) if row_id is not None else None
+
+
+async def finish_nudges(
+    session: AsyncSession,
+    *,
+    ids: Sequence[int],
+    status: str,
+    now: datetime,
+    message_ts: str | None = None,
+    channel_id: str | None = None,
+    error: str | None = None,
+) -> None:
+    if not ids:
+        return
+    log = _t(m.NudgeLog)
+    values: dict[str, Any] = {"status": status, "last_error": error}
+    if status == NudgeStatus.sent:
+        values.update(message_ts=message_ts, sent_at=now)
+    if channel_id is not None:
+        values["channel_id"] = channel_id
+    await session.exec(sa.update(log).where(log.c.id.in_(list(ids))).values(**values))
+
+
+async def nudge_log(
+    session: AsyncSession, *, team_id: str, poc_id: int | None = None, since: date | None = None
+) -> list[m.NudgeLog]:
+    q = select(m.NudgeLog).where(m.NudgeLog.team_id == team_id)
+    if poc_id is not None:
+        q = q.where(m.NudgeLog.poc_id == poc_id)
+    if since is not None:
+        q = q.where(m.NudgeLog.local_date >= since)
+    result = await session.exec(q.order_by(m.NudgeLog.id))
+    return list(result.all())

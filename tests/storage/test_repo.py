@@ -1,0 +1,316 @@
+"""Storage on SQLite and PostgreSQL: the same tests, both databases (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from bot.domain import (
+    Cadence,
+    MilestoneKind,
+    NewPoc,
+    Person,
+    Role,
+    ScopeChangeKind,
+    ScopeResolution,
+    Skin,
+    Status,
+    Verdict,
+)
+from storage import repo
+from storage.db import Database, async_url
+from storage.migrate import current_revision, upgrade
+
+NOW = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
+
+
+def new_poc(channel: str = "C1", **kw: object) -> NewPoc:
+    values: dict[str, object] = {
+        "channel_id": channel,
+        "prospect": "Acme",
+        "start": date(2026, 11, 16),
+        "end": date(2026, 11, 30),
+        "created_by": "USE",
+        "tz": "America/New_York",
+        "pain": "Log ingestion takes a day",
+        "cadence": Cadence.twice_weekly,
+        "budget_confirmed": True,
+        "skin": Skin.funded,
+        "people": (
+            Person(Role.se, user_id="USE"),
+            Person(Role.ae, user_id="UAE"),
+            Person(Role.champion, user_id="UCH"),
+            Person(Role.exec_sponsor, name="Dana Li, VP Eng", briefed_at=None),
+        ),
+        "use_cases": ("Ingest logs", "Deploy via CI"),
+        "milestones": {
+            MilestoneKind.kickoff: date(2026, 11, 16),
+            MilestoneKind.readout: date(2026, 11, 30),
+        },
+        "done": frozenset({MilestoneKind.kickoff}),
+    }
+    values.update(kw)
+    return NewPoc(**values)  # type: ignore[arg-type]
+
+
+async def create(db: Database, team: str = "T1", **kw: object) -> int:
+    async with db.transaction() as s:
+        return await repo.create_poc(s, team_id=team, new=new_poc(**kw), now=NOW)
+
+
+async def test_migration_from_empty_is_idempotent(db: Database) -> None:
+    # The fixture already migrated; running again must change nothing and keep the head.
+    await upgrade(db)
+    assert await current_revision(db) == "0001"
+    async with db.engine.connect() as conn:
+        tables = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names()))
+    assert {"poc", "criterion", "nudge_log", "verdict_event", "milestone"} <= tables
+
+
+async def test_a_poc_round_trips_with_aware_utc_timestamps(db: Database) -> None:
+    poc_id = await create(db)
+    async with db.session() as s:
+        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+    assert poc is not None
+    assert (poc.prospect, poc.tz, poc.cadence, poc.skin) == (
+        "Acme",
+        "America/New_York",
+        Cadence.twice_weekly,
+        Skin.funded,
+    )
+    assert poc.original_end == date(2026, 11, 30)
+    assert [u.title for u in poc.use_cases] == ["Ingest logs", "Deploy via CI"]
+    assert {p.role for p in poc.stakeholders} == {
+        Role.se,
+        Role.ae,
+        Role.champion,
+        Role.exec_sponsor,
+    }
+    kickoff = poc.milestone(MilestoneKind.kickoff)
+    assert kickoff is not None and kickoff.done_at == NOW
+    assert kickoff.done_at.tzinfo is not None and kickoff.done_at.utcoffset() == timedelta(0)
+    assert poc.created_at == NOW
+    assert poc.evaluator_ids == {"USE", "UAE", "UCH"}
+
+
+async def test_naive_timestamps_are_refused(db: Database) -> None:
+    with pytest.raises(Exception, match="naive"):
+        async with db.transaction() as s:
+            await repo.create_poc(s, team_id="T1", new=new_poc(), now=NOW.replace(tzinfo=None))
+
+
+async def test_every_read_is_scoped_by_team(db: Database) -> None:
+    mine = await create(db, "T1")
+    theirs = await create(db, "T2", channel="C1")  # same channel id in another workspace
+    async with db.session() as s:
+        assert await repo.poc_row(s, team_id="T1", poc_id=theirs) is None
+        assert await repo.load_poc(s, team_id="T1", poc_id=theirs) is None
+        here = await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1")
+        assert here is not None and here.id == mine
+        assert [p.id for p in await repo.load_pocs(s, team_id="T2")] == [theirs]
+        assert [p.id for p in await repo.pocs_for_member(s, team_id="T2", user_id="USE")] == [
+            theirs
+        ]
+        # The scheduler alone reads across teams.
+        assert {p.id for p in await repo.load_pocs(s, team_id=None)} == {mine, theirs}
+
+
+async def test_live_poc_for_channel_skips_finished_ones(db: Database) -> None:
+    old = await create(db)
+    async with db.transaction() as s:
+        await repo.update_poc(s, team_id="T1", poc_id=old, now=NOW, status=Status.won)
+    async with db.session() as s:
+        assert await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1") is None
+    new = await create(db)
+    async with db.session() as s:
+        found = await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1")
+    assert found is not None and found.id == new
+
+
+async def test_load_pocs_query_count_does_not_grow(db: Database) -> None:
+    for i in range(12):
+        await create(db, channel=f"C{i}")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.session() as s:
+            one = await repo.load_pocs(s, team_id="T1", poc_ids=[1])
+            for_one = len(statements)
+            statements.clear()
+            many = await repo.load_pocs(s, team_id="T1")
+            for_many = len(statements)
+    finally:
+        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert len(one) == 1 and len(many) == 12
+    assert for_one == for_many == 11
+
+
+async def test_a_retried_reaction_event_is_recorded_once(db: Database) -> None:
+    poc_id = await create(db)
+    async with db.transaction() as s:
+        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        assert poc is not None
+        c = await repo.add_criterion(
+            s,
+            team_id="T1",
+            poc_id=poc_id,
+            use_case_id=poc.use_cases[0].id,
+            statement="Ingests 500 GB within 1 hour",
+            method="",
+            lint_flags=(),
+            after_kickoff=False,
+            created_by="USE",
+            now=NOW,
+        )
+    args = dict(
+        team_id="T1",
+        criterion_id=c.id,
+        user_id="UCH",
+        reaction="white_check_mark",
+        verdict=Verdict.passed,
+        added=True,
+        at=NOW,
+        event_key="Ev1",
+    )
+    async with db.transaction() as s:
+        assert await repo.record_reaction(s, **args) is True  # type: ignore[arg-type]
+    async with db.transaction() as s:
+        assert await repo.record_reaction(s, **args) is False  # type: ignore[arg-type]
+    async with db.session() as s:
+        assert len(await repo.votes_for(s, team_id="T1", criterion_id=c.id)) == 1  # type: ignore[arg-type]
+        # Another team's history is separate even with the same event key.
+        assert await repo.votes_for(s, team_id="T2", criterion_id=c.id) == []  # type: ignore[arg-type]
+
+
+async def _claim(db: Database, poc_id: int, when: datetime = NOW) -> int | None:
+    async with db.transaction() as s:
+        return await repo.claim_nudge(
+            s,
+            team_id="T1",
+            poc_id=poc_id,
+            key="cadence",
+            kind="cadence",
+            local_date=date(2026, 11, 16),
+            channel_id="C1",
+            now=when,
+        )
+
+
+async def test_the_sent_log_key_holds_under_concurrent_claimers(db: Database) -> None:
+    poc_id = await create(db)
+    # Two claimers on separate connections, started together: exactly one wins.
+    results = await asyncio.gather(*(_claim(db, poc_id) for _ in range(8)))
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    async with db.session() as s:
+        rows = await repo.nudge_log(s, team_id="T1", poc_id=poc_id)
+    assert [(r.status, r.attempts) for r in rows] == [("claimed", 1)]
+
+
+async def test_a_failed_nudge_can_be_claimed_again_but_a_sent_one_cannot(db: Database) -> None:
+    poc_id = await create(db)
+    first = await _claim(db, poc_id)
+    assert first is not None
+    async with db.transaction() as s:
+        await repo.finish_nudges(
+            s, ids=[first], status=repo.NudgeStatus.failed, now=NOW, error="http_500"
+        )
+    again = await asyncio.gather(*(_claim(db, poc_id) for _ in range(4)))
+    assert [r for r in again if r is not None] == [first]
+    async with db.transaction() as s:
+        await repo.finish_nudges(
+            s, ids=[first], status=repo.NudgeStatus.sent, now=NOW, message_ts="1.000100"
+        )
+    assert await _claim(db, poc_id) is None
+    async with db.session() as s:
+        (row,) = await repo.nudge_log(s, team_id="T1", poc_id=poc_id)
+    assert (row.status, row.attempts, row.message_ts, row.last_error) == (
+        "sent",
+        2,
+        "1.000100",
+        None,
+    )
+
+
+async def test_scope_changes_resolve_once(db: Database) -> None:
+    poc_id = await create(db)
+    async with db.transaction() as s:
+        change = await repo.add_scope_change(
+            s,
+            team_id="T1",
+            poc_id=poc_id,
+            kind=ScopeChangeKind.use_case_added,
+            detail="AD",
+            now=NOW,
+        )
+    async with db.transaction() as s:
+        assert (
+            await repo.resolve_scope_change(
+                s,
+                team_id="T2",
+                change_id=change,
+                resolution=ScopeResolution.parked,
+                by="U",
+                now=NOW,
+            )
+            is None
+        )
+        done = await repo.resolve_scope_change(
+            s, team_id="T1", change_id=change, resolution=ScopeResolution.parked, by="U", now=NOW
+        )
+        assert done is not None and done.resolution == ScopeResolution.parked
+        again = await repo.resolve_scope_change(
+            s, team_id="T1", change_id=change, resolution=ScopeResolution.accepted, by="U", now=NOW
+        )
+        assert again is None
+
+
+async def test_snooze_upserts(db: Database) -> None:
+    poc_id = await create(db)
+    for until in (date(2026, 11, 17), date(2026, 11, 18)):
+        async with db.transaction() as s:
+            await repo.snooze(s, team_id="T1", poc_id=poc_id, key="cadence", until=until)
+    async with db.session() as s:
+        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+    assert poc is not None and dict(poc.snoozed_until) == {"cadence": date(2026, 11, 18)}
+
+
+async def test_last_seen_touches_only_live_pocs_in_that_channel(db: Database) -> None:
+    here = await create(db, channel="C1")
+    await create(db, channel="C2")
+    later = NOW + timedelta(hours=3)
+    async with db.transaction() as s:
+        changed = await repo.touch_last_seen(
+            s, team_id="T1", channel_id="C1", user_id="UCH", at=later
+        )
+    assert changed == 1
+    async with db.session() as s:
+        pocs = {p.id: p for p in await repo.load_pocs(s, team_id="T1")}
+    assert pocs[here].person(Role.champion).last_seen_at == later  # type: ignore[union-attr]
+    other = next(p for i, p in pocs.items() if i != here)
+    assert other.person(Role.champion).last_seen_at is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@h:5432/d", "postgresql+asyncpg://u:***@h:5432/d"),
+        ("postgresql://u@h/d", "postgresql+asyncpg://u@h/d"),
+        ("sqlite:///pocbot.db", "sqlite+aiosqlite:///pocbot.db"),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+    ],
+)
+def test_database_urls_map_to_async_drivers(given: str, expected: str) -> None:
+    assert str(async_url(given)) == expected
+
+
+def test_unknown_databases_are_refused() -> None:
+    with pytest.raises(ValueError, match="unsupported database"):
+        async_url("mysql://root@localhost/test")
