@@ -1,9 +1,75 @@
-"""Placeholder until this flow is built."""
+"""Channel activity: who spoke in a deal channel (the champion-silent rule), and our own
+arrival in a channel (an invitation unblocks delivery and lets the kickoff go out)."""
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import deps_of, tenant
+from handlers.poc_new import post_kickoff
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+#: Message subtypes that are a person speaking; edits, joins and bot posts are not.
+SPOKEN = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+
+
+def event_time(event: dict[str, Any], fallback: datetime) -> datetime:
+    try:
+        return datetime.fromtimestamp(float(event["ts"]), tz=UTC)
+    except (KeyError, ValueError, TypeError):
+        return fallback
+
+
+async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    if event.get("subtype") not in SPOKEN or event.get("bot_id") or not event.get("user"):
+        return
+    deps = deps_of(context)
+    async with deps.db.transaction() as s:
+        await repo.touch_last_seen(
+            s,
+            team_id=tenant(context),
+            channel_id=event["channel"],
+            user_id=event["user"],
+            at=event_time(event, deps.clock()),
+        )
+
+
+async def on_member_joined(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    if event.get("user") != context.bot_user_id:
+        return
+    deps = deps_of(context)
+    team_id, channel_id = tenant(context), event["channel"]
+    deps.channels.forget(channel_id)
+    async with deps.db.transaction() as s:
+        row = await repo.live_poc_for_channel(s, team_id=team_id, channel_id=channel_id)
+        if row is None or row.id is None or row.channel_id != channel_id:
+            return
+        if row.delivery_blocked:
+            log.info("POC %s: invited to %s, nudges resume", row.id, channel_id)
+            await repo.update_poc(
+                s,
+                team_id=team_id,
+                poc_id=row.id,
+                now=deps.clock(),
+                delivery_blocked=None,
+                delivery_blocked_at=None,
+            )
+        pending_kickoff = row.kickoff_message_ts is None
+        poc = await repo.load_poc(s, team_id=team_id, poc_id=row.id) if pending_kickoff else None
+    if poc is not None:
+        await post_kickoff(client, deps, poc)
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.event("message")(on_message)
+    app.event("member_joined_channel")(on_member_joined)

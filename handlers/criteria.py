@@ -1,15 +1,178 @@
-"""Placeholder until this flow is built."""
+"""`/poc criteria`: add an objective criterion to a use case; each is posted as its own message."""
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+import json
+import logging
+from typing import Any
 
-from handlers.request import Command
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import Deps, deps_of, tenant
+from bot.domain import Poc, ScopeChangeKind
+from bot.governance import MAX_USE_CASES, after_kickoff, lint_criterion
+from bot.views.criteria import (
+    CALLBACK,
+    criteria_modal,
+    criterion_blocks,
+    criterion_metadata,
+    criterion_text,
+    flag_codes,
+    lint_errors,
+    read_criterion,
+)
+from bot.views.text import escape
+from handlers.request import Command, tell_user
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "Couldn't save the criterion just now. Nothing is lost: press Add again."
+GONE = "This POC is no longer open here. Close this window and try /poc status."
 
 
 async def open_criteria(cmd: Command) -> None:
-    await cmd.ack(text="Coming soon.", response_type="ephemeral")
+    await cmd.ack()
+    poc = await cmd.poc_here()
+    if poc is None:
+        return
+    if not poc.use_cases:
+        await cmd.say_privately("This POC has no use cases yet.")
+    await cmd.client.views_open(trigger_id=cmd.trigger_id, view=criteria_modal(poc))
+
+
+def _poc_id(view: dict[str, Any]) -> int | None:
+    try:
+        return int(json.loads(view.get("private_metadata") or "{}")["poc_id"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+async def submit_criterion(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    deps = deps_of(context)
+    team_id = tenant(context)
+    user_id = body["user"]["id"]
+    view = body["view"]
+    poc_id = _poc_id(view)
+    async with deps.db.session() as s:
+        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id) if poc_id else None
+    if poc is None:
+        await ack(response_action="errors", errors={"statement": GONE})
+        return
+    form, errors = read_criterion(view["state"]["values"], poc)
+    if form is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    lint = lint_criterion(form.statement, form.method)
+    if lint.warnings and not form.save_anyway:
+        await ack(response_action="errors", errors=lint_errors(lint))
+        return
+
+    now = deps.clock()
+    late = after_kickoff(poc, now)
+    try:
+        async with deps.db.transaction() as s:
+            use_case_id = form.use_case_id
+            if use_case_id is None:
+                assert form.new_use_case
+                use_case = await repo.add_use_case(
+                    s,
+                    team_id=team_id,
+                    poc_id=poc.id,
+                    title=form.new_use_case,
+                    after_kickoff=late,
+                    now=now,
+                )
+                use_case_id = use_case.id
+                if late:
+                    await _scope_change(
+                        s, poc, ScopeChangeKind.use_case_added, form.new_use_case, now
+                    )
+                    if len(poc.use_cases) + 1 > MAX_USE_CASES:
+                        detail = f"{len(poc.use_cases) + 1} use cases: {form.new_use_case}"
+                        await _scope_change(s, poc, ScopeChangeKind.too_many_use_cases, detail, now)
+            assert use_case_id is not None
+            criterion = await repo.add_criterion(
+                s,
+                team_id=team_id,
+                poc_id=poc.id,
+                use_case_id=use_case_id,
+                statement=form.statement,
+                method=form.method,
+                lint_flags=flag_codes(lint.warnings),
+                after_kickoff=late,
+                created_by=user_id,
+                now=now,
+            )
+            if late:
+                await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
+    except Exception:
+        log.exception("storing a criterion failed")
+        await ack(response_action="errors", errors={"statement": SAVE_FAILED})
+        return
+    await ack()
+    assert criterion.id is not None
+    await post_criterion(
+        client, deps, team_id=team_id, poc_id=poc.id, criterion_id=criterion.id, user_id=user_id
+    )
+
+
+async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:
+    await repo.add_scope_change(
+        s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
+    )
+
+
+async def post_criterion(
+    client: AsyncWebClient,
+    deps: Deps,
+    *,
+    team_id: str,
+    poc_id: int,
+    criterion_id: int,
+    user_id: str,
+) -> None:
+    """Post the criterion in the deal channel and remember its message, where votes land."""
+    async with deps.db.session() as s:
+        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+    assert poc is not None
+    criterion = next(c for c in poc.criteria if c.id == criterion_id)
+    use_case = next(u for u in poc.use_cases if u.id == criterion.use_case_id)
+    try:
+        response = await client.chat_postMessage(
+            channel=poc.channel_id,
+            text=criterion_text(criterion),
+            blocks=criterion_blocks(poc, criterion, use_case),
+            metadata=criterion_metadata(poc.id, criterion.id),
+        )
+    except SlackApiError as e:
+        error = e.response.get("error")
+        log.warning("posting criterion %s failed: %s", criterion_id, error)
+        await tell_user(
+            client,
+            user_id=user_id,
+            channel_id=None,
+            text=(
+                f"The criterion is saved, but I couldn't post it in <#{poc.channel_id}> ({error}). "
+                f"Invite me there with `/invite @pocbot`. Criterion: {escape(criterion.statement)}"
+            ),
+        )
+        return
+    async with deps.db.transaction() as s:
+        await repo.set_criterion_message(
+            s,
+            team_id=team_id,
+            criterion_id=criterion_id,
+            channel_id=response["channel"],
+            ts=response["ts"],
+        )
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.view(CALLBACK)(submit_criterion)

@@ -400,17 +400,31 @@ async def set_criterion_message(
 
 
 async def criterion_by_message(
-    session: AsyncSession, *, team_id: str, channel_id: str, ts: str
+    session: AsyncSession, *, team_id: str, channel_id: str, ts: str, lock: bool = False
 ) -> m.Criterion | None:
-    """The criterion whose message in the deal channel was reacted to, if any."""
-    result = await session.exec(
-        select(m.Criterion).where(
-            m.Criterion.team_id == team_id,
-            m.Criterion.channel_id == channel_id,
-            m.Criterion.message_ts == ts,
+    """The criterion whose message in the deal channel was reacted to, if any.
+
+    `lock`: hold the row until commit, so two votes on one criterion are applied one after
+    the other (PostgreSQL; SQLite serialises writers anyway).
+    """
+    query = select(m.Criterion).where(
+        m.Criterion.team_id == team_id,
+        m.Criterion.channel_id == channel_id,
+        m.Criterion.message_ts == ts,
+    )
+    result = await session.exec(query.with_for_update() if lock else query)
+    return result.first()
+
+
+async def evaluator_ids(session: AsyncSession, *, team_id: str, poc_id: int) -> set[str]:
+    """Slack users whose reactions count on this POC's criteria."""
+    sh = _t(m.Stakeholder)
+    rows = await session.exec(
+        sa.select(sh.c.user_id).where(
+            sh.c.team_id == team_id, sh.c.poc_id == poc_id, sh.c.user_id.is_not(None)
         )
     )
-    return result.first()
+    return {r.user_id for r in rows}
 
 
 async def record_reaction(

@@ -61,7 +61,7 @@ def kickoff_blocks(poc: Poc) -> list[dict[str, Any]]:
 
 
 def kickoff_text(poc: Poc) -> str:
-    return f"POC for {poc.prospect}: {day(poc.start)} → {day(poc.end)}"
+    return f"POC for {escape(poc.prospect)}: {day(poc.start)} → {day(poc.end)}"
 
 
 def verdict_blocks(poc: Poc, q: Qualification) -> list[dict[str, Any]]:
@@ -80,4 +80,4 @@ def verdict_blocks(poc: Poc, q: Qualification) -> list[dict[str, Any]]:
 
 
 def verdict_text(poc: Poc, q: Qualification) -> str:
-    return f"Go/no-go for {poc.prospect}: {q.verdict.value} ({len(q.reasons)} reasons)"
+    return f"Go/no-go for {escape(poc.prospect)}: {q.verdict.value} ({len(q.reasons)} reasons)"
