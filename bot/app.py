@@ -87,10 +87,10 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     settings = deps.settings
     app = AsyncApp(
         client=client or web_client(settings),
+        # Bolt needs the token for its single-workspace authorization (auth.test, cached);
+        # it logs that the client's own token wins, which is the same token.
         token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
-        # auth.test runs once at start-up in bot.runtime, with a clear message on failure.
-        token_verification_enabled=False,
         # Socket Mode carries no signature; over HTTP every request must be signed.
         request_verification_enabled=not settings.socket_mode,
         process_before_response=False,

@@ -1,0 +1,127 @@
+"""The whole bot running against the stand-in: real server, real client, an injectable clock.
+
+Tests, the demo and the benchmarks all start pocbot this way, so they exercise the code a
+deployment runs: Bolt's request verification, our listeners, storage, the Web API client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.app import Deps, build_app, web_client
+from bot.config import Settings
+from bot.sandbox.signing import Reply, SlackClient
+from bot.sandbox.slack_api import Message, SlackStandIn
+from bot.server import EVENTS_PATH, Server, web_app
+from storage.db import Database
+
+SIGNING_SECRET = "sandbox-signing-secret"
+
+
+@dataclass
+class Clock:
+    """What time the bot thinks it is; tests and the demo move it, nobody sleeps."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("the clock keeps aware datetimes")
+        self.now = when
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+    def timestamp(self) -> float:
+        return self.now.timestamp()
+
+
+class Sandbox:
+    """`async with Sandbox(db) as sb:` — sb.slack (the stand-in), sb.client (Slack's side)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        settings: dict[str, Any] | None = None,
+        slack: SlackStandIn | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock or Clock()
+        self.slack = slack or SlackStandIn()
+        self._extra = settings or {}
+        self.server: Server | None = None
+        self.client: SlackClient
+        self.deps: Deps
+
+    async def __aenter__(self) -> Sandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        if not self.slack.port:
+            await self.slack.start()
+        settings = Settings(
+            slack_bot_token=self.slack.token,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=self.slack.api_url,
+            database_url=str(self.db.engine.url),
+            **self._extra,
+        )
+        self.deps = Deps(
+            settings=settings, db=self.db, clock=self.clock, bot_user_id=self.slack.bot_user_id
+        )
+        app = build_app(self.deps, client=web_client(settings))
+        self.server = Server(web_app(app, self.db))
+        port = await self.server.start("127.0.0.1", 0)
+        # Signatures carry the real time: Bolt rejects requests older than five minutes by
+        # the wall clock, whatever day the bot's own clock says it is.
+        self.client = SlackClient(
+            f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, self.slack
+        )
+
+    async def stop(self) -> None:
+        await self.client.close()
+        if self.server:
+            await self.server.stop()
+        await self.slack.stop()
+
+    # ------------------------------------------------------------------ common journeys
+
+    async def open_modal(self, user_id: str, channel_id: str, text: str) -> dict[str, Any]:
+        """Type a /poc command that opens a modal; returns the modal as Slack received it."""
+        before = len(self.slack.opened)
+        reply = await self.client.command(user_id, channel_id, text)
+        if reply.status != 200:
+            raise AssertionError(f"/poc {text} answered {reply.status}: {reply.text}")
+        return await self.slack.wait_for(
+            lambda: self.slack.opened[before] if len(self.slack.opened) > before else None
+        )
+
+    async def submit(
+        self, user_id: str, view: dict[str, Any], answers: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Submit a modal; returns the ack's JSON ({} when it closed, errors when not)."""
+        reply = await self.client.submit(user_id, view, answers)
+        if reply.status != 200:
+            raise AssertionError(f"submission answered {reply.status}: {reply.text}")
+        return reply.json() or {}
+
+    async def next_post(self, channel: str, *, after: int) -> Message:
+        """The first bot message in `channel` after the first `after` ones."""
+        return await self.slack.wait_for(
+            lambda: posts[after] if len(posts := self.slack.posts(channel)) > after else None
+        )
+
+    async def command(self, user_id: str, channel_id: str, text: str) -> Reply:
+        return await self.client.command(user_id, channel_id, text)

@@ -1,0 +1,600 @@
+"""A local stand-in for the Slack Web API: the methods pocbot calls, answered as Slack answers.
+
+It is a real HTTP server (aiohttp on a loopback port), so the bot's own `AsyncWebClient`,
+its retry handlers and its error handling run unchanged against it. It keeps a small world
+(channels, users, messages, views), records every call, and can be told to misbehave the way
+Slack does: a channel shared with another organisation, archived or gone; `ratelimited` with
+Retry-After; 5xx; slow answers. Tests and `python -m bot demo` use it; it is not a mock of ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+T = TypeVar("T")
+
+#: Methods that post a message somewhere; `posts()` reads what they left.
+POSTING = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool = False
+    is_ext_shared: bool = False
+    is_archived: bool = False
+    is_im: bool = False
+    members: set[str] = field(default_factory=set)
+
+    def info(self, bot_user_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_private and not self.is_im,
+            "is_group": self.is_private,
+            "is_im": self.is_im,
+            "is_private": self.is_private,
+            "is_archived": self.is_archived,
+            "is_ext_shared": self.is_ext_shared,
+            "is_shared": self.is_ext_shared,
+            "is_pending_ext_shared": False,
+            "is_member": bot_user_id in self.members,
+            "num_members": len(self.members),
+        }
+
+
+@dataclass
+class User:
+    id: str
+    name: str
+    tz: str = "America/New_York"
+    is_bot: bool = False
+    team_id: str = ""
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
+    thread_ts: str | None = None
+    ephemeral_to: str | None = None  # set for chat.postEphemeral
+    reactions: dict[str, list[str]] = field(default_factory=dict)
+    edited: int = 0
+
+    def as_slack(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "type": "message",
+            "ts": self.ts,
+            "user": self.user,
+            "text": self.text,
+            "blocks": self.blocks,
+        }
+        if self.thread_ts:
+            out["thread_ts"] = self.thread_ts
+        if self.metadata:
+            out["metadata"] = self.metadata
+        if self.reactions:
+            out["reactions"] = [
+                {"name": n, "users": u, "count": len(u)} for n, u in self.reactions.items() if u
+            ]
+        return out
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    at: float  # time.monotonic()
+    error: str | None = None
+
+
+@dataclass
+class Fault:
+    """What the next matching call(s) get instead of a normal answer."""
+
+    method: str
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+    delay: float = 0.0
+    channel: str | None = None
+    times: int = 1
+
+
+class SlackError(Exception):
+    def __init__(self, error: str, status: int = 200) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status = status
+
+
+class SlackStandIn:
+    """`async with SlackStandIn() as slack:` then point SLACK_API_URL at `slack.api_url`."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "xoxb-sandbox",
+        team_id: str = "T0POCBOT",
+        team_name: str = "Acme Sales",
+        bot_user_id: str = "UPOCBOT",
+        seed: int = 7,
+    ) -> None:
+        self.token = token
+        self.team_id = team_id
+        self.team_name = team_name
+        self.bot_user_id = bot_user_id
+        self.channels: dict[str, Channel] = {}
+        self.users: dict[str, User] = {bot_user_id: User(bot_user_id, "pocbot", is_bot=True)}
+        self.messages: list[Message] = []
+        self.views: dict[str, dict[str, Any]] = {}  # view id -> view as last opened/updated
+        self.opened: list[dict[str, Any]] = []  # every views.open / push / update, in order
+        self.home: dict[str, dict[str, Any]] = {}  # user id -> published App Home view
+        self.responses: list[dict[str, Any]] = []  # what came to response_url
+        self.calls: list[Call] = []
+        self.faults: list[Fault] = []
+        #: at most one post per channel this often (seconds); faster posts get 429
+        self.post_interval: float | None = None
+        #: share of chat.postMessage calls answered 429 at random (seeded)
+        self.random_429: float = 0.0
+        self.retry_after = 1
+        self._random = random.Random(seed)
+        self._last_post: dict[str, float] = {}
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{token}", self._respond)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.api_url
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SlackStandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, key: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{key or next(self._ids)}"
+
+    # ------------------------------------------------------------------ the world
+
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str | None = None,
+        *,
+        members: tuple[str, ...] = (),
+        bot_member: bool = True,
+        **flags: bool,
+    ) -> Channel:
+        channel = Channel(channel_id, name or channel_id.lower(), **flags)
+        channel.members.update(members)
+        if bot_member:
+            channel.members.add(self.bot_user_id)
+        self.channels[channel_id] = channel
+        return channel
+
+    def set_channel(self, channel_id: str, **flags: bool) -> None:
+        """E.g. `set_channel("C1", is_ext_shared=True)`; `missing=True` deletes it."""
+        if flags.pop("missing", False):
+            self.channels.pop(channel_id, None)
+            return
+        for k, v in flags.items():
+            setattr(self.channels[channel_id], k, v)
+
+    def add_user(self, user_id: str, name: str, *, tz: str = "America/New_York") -> User:
+        self.users[user_id] = User(user_id, name, tz=tz, team_id=self.team_id)
+        return self.users[user_id]
+
+    def dm_id(self, user_id: str) -> str:
+        """The id of the app's DM with a user ('D' + the user id's tail), created on demand."""
+        dm = "D" + user_id[1:]
+        if dm not in self.channels:
+            self.channels[dm] = Channel(dm, dm, is_im=True, members={user_id, self.bot_user_id})
+        return dm
+
+    def fail_next(self, method: str, **how: Any) -> Fault:
+        """The next call(s) to `method` fail: status=500, error='ratelimited', retry_after=…"""
+        fault = Fault(method, **how)
+        if fault.error == "ratelimited" and fault.status == 200:
+            fault.status = 429
+        self.faults.append(fault)
+        return fault
+
+    def react(self, channel: str, ts: str, user_id: str, name: str, *, added: bool = True) -> None:
+        """A person's reaction, as the world sees it (the event is sent separately)."""
+        message = self.message(channel, ts)
+        users = message.reactions.setdefault(name, [])
+        if added and user_id not in users:
+            users.append(user_id)
+        elif not added and user_id in users:
+            users.remove(user_id)
+
+    def say(self, channel: str, user_id: str, text: str) -> Message:
+        """A person's message in a channel (the event is sent separately)."""
+        message = Message(channel, self._next_ts(), user_id, text)
+        self.messages.append(message)
+        return message
+
+    # ------------------------------------------------------------------ reading it back
+
+    def message(self, channel: str, ts: str) -> Message:
+        for m in self.messages:
+            if m.channel == channel and m.ts == ts:
+                return m
+        raise KeyError(f"no message {ts} in {channel}")
+
+    def posts(
+        self, channel: str | None = None, *, by_bot: bool = True, ephemeral: bool | None = False
+    ) -> list[Message]:
+        """Messages in a channel (a user id means the DM with them), oldest first."""
+        if channel and channel.startswith(("U", "W")):
+            channel = self.dm_id(channel)
+        return [
+            m
+            for m in self.messages
+            if (channel is None or m.channel == channel)
+            and (not by_bot or m.user == self.bot_user_id)
+            and (ephemeral is None or (m.ephemeral_to is not None) == ephemeral)
+        ]
+
+    def ephemerals(self, user_id: str | None = None) -> list[Message]:
+        return [
+            m for m in self.posts(ephemeral=True) if user_id is None or m.ephemeral_to == user_id
+        ]
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method and c.error is None]
+
+    async def wait_for(self, probe: Callable[[], T], *, within: float = 5.0) -> T:
+        """Wait until `probe()` is truthy (re-checked after every call the bot makes).
+
+        The bot acks first and works after, so tests wait for the work's visible effect
+        instead of sleeping.
+        """
+
+        async def until() -> T:
+            async with self._changed:
+                while not (value := probe()):
+                    await self._changed.wait()
+                return value
+
+        try:
+            return await asyncio.wait_for(until(), within)
+        except TimeoutError:
+            raise AssertionError(
+                f"not seen within {within}s; last calls: "
+                + ", ".join(c.method for c in self.calls[-8:])
+            ) from None
+
+    # ------------------------------------------------------------------ HTTP
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"key": request.match_info["token"], **body})
+        await self._notify()
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        call = Call(method, args, time.monotonic())
+        self.calls.append(call)
+        try:
+            token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            token = token or str(args.pop("token", ""))
+            if token != self.token:
+                raise SlackError("invalid_auth")
+            if (fault := self._fault_for(method, args)) is not None:
+                return await self._misbehave(fault, call)
+            if method == "chat.postMessage" and (throttled := self._throttled(args)):
+                call.error = "ratelimited"
+                return throttled
+            handler = getattr(self, "_" + method.replace(".", "_"), None)
+            if handler is None:
+                raise SlackError("unknown_method")
+            answer = handler(args)
+            return web.json_response({"ok": True, **answer})
+        except SlackError as e:
+            call.error = e.error
+            return web.json_response({"ok": False, "error": e.error}, status=e.status)
+        finally:
+            await self._notify()
+
+    def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method and fault.channel in (None, args.get("channel")):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    async def _misbehave(self, fault: Fault, call: Call) -> web.Response:
+        if fault.delay:
+            await asyncio.sleep(fault.delay)  # a slow Slack: the client's timeout decides
+        call.error = fault.error or f"http_{fault.status}"
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+        if fault.status >= 500:
+            return web.Response(status=fault.status, text="upstream error", headers=headers)
+        return web.json_response(
+            {"ok": False, "error": fault.error or "fatal_error"},
+            status=fault.status,
+            headers=headers,
+        )
+
+    def _throttled(self, args: dict[str, Any]) -> web.Response | None:
+        channel = str(args.get("channel", ""))
+        now = time.monotonic()
+        limited = self.random_429 and self._random.random() < self.random_429
+        last = self._last_post.get(channel)
+        if self.post_interval and last is not None and now - last < self.post_interval:
+            limited = True
+        if limited:
+            self.calls[-1].error = "ratelimited"
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+        self._last_post[channel] = now
+        return None
+
+    # ------------------------------------------------------------------ the methods
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _channel(self, channel_id: Any) -> Channel:
+        channel_id = str(channel_id or "")
+        if channel_id.startswith(("U", "W")) and channel_id in self.users:
+            return self.channels[self.dm_id(channel_id)]
+        channel = self.channels.get(channel_id)
+        if channel is None:
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _writable(self, channel_id: Any) -> Channel:
+        channel = self._channel(channel_id)
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        # chat:write.public covers public channels; private ones need an invitation.
+        if channel.is_private and self.bot_user_id not in channel.members:
+            raise SlackError("not_in_channel")
+        return channel
+
+    def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": "https://sandbox.slack.test/",
+            "team": self.team_name,
+            "user": "pocbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "B" + self.bot_user_id[1:],
+            "is_enterprise_install": False,
+        }
+
+    def _team_info(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {"team": {"id": self.team_id, "name": self.team_name, "domain": "sandbox"}}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        u = self.users.get(str(args.get("user")))
+        if u is None:
+            raise SlackError("user_not_found")
+        return {
+            "user": {
+                "id": u.id,
+                "team_id": u.team_id or self.team_id,
+                "name": u.name,
+                "real_name": u.name,
+                "tz": u.tz,
+                "is_bot": u.is_bot,
+                "profile": {"real_name": u.name, "display_name": u.name},
+            }
+        }
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"channel": self._channel(args.get("channel")).info(self.bot_user_id)}
+
+    def _conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        if channel.is_private or channel.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
+        channel.members.add(self.bot_user_id)
+        return {"channel": channel.info(self.bot_user_id)}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", "")).split(",")
+        return {"channel": {"id": self.dm_id(users[0])}}
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = sorted(self._channel(args.get("channel")).members)
+        return {"members": members, "response_metadata": {"next_cursor": ""}}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        found = [
+            m.as_slack()
+            for m in reversed(self.messages)
+            if m.channel == channel.id and m.ephemeral_to is None and float(m.ts) >= oldest
+        ]
+        return {"messages": found[:limit], "has_more": len(found) > limit}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable(args.get("channel"))
+        message = Message(
+            channel.id,
+            self._next_ts(),
+            self.bot_user_id,
+            str(args.get("text") or ""),
+            _blocks(args.get("blocks")),
+            _json(args.get("metadata")),
+            args.get("thread_ts"),
+        )
+        self.messages.append(message)
+        return {"channel": channel.id, "ts": message.ts, "message": message.as_slack()}
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable(args.get("channel"))
+        user_id = str(args.get("user"))
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        message = Message(
+            channel.id,
+            self._next_ts(),
+            self.bot_user_id,
+            str(args.get("text") or ""),
+            _blocks(args.get("blocks")),
+            ephemeral_to=user_id,
+        )
+        self.messages.append(message)
+        return {"message_ts": message.ts}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._writable(args.get("channel"))
+        try:
+            message = self.message(channel.id, str(args.get("ts")))
+        except KeyError:
+            raise SlackError("message_not_found") from None
+        if message.user != self.bot_user_id:
+            raise SlackError("cant_update_message")
+        if "text" in args:
+            message.text = str(args["text"] or "")
+        if "blocks" in args:
+            message.blocks = _blocks(args["blocks"])
+        if "metadata" in args:
+            message.metadata = _json(args["metadata"])
+        message.edited += 1
+        return {"channel": channel.id, "ts": message.ts, "text": message.text}
+
+    def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        message = self.message(channel.id, str(args.get("ts")))
+        self.messages.remove(message)
+        return {"channel": channel.id, "ts": message.ts}
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        ts = str(args.get("message_ts", "")).replace(".", "")
+        return {
+            "channel": channel.id,
+            "permalink": f"https://sandbox.slack.test/archives/{channel.id}/p{ts}",
+        }
+
+    def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._channel(args.get("channel"))
+        self.react(channel.id, str(args.get("timestamp")), self.bot_user_id, str(args.get("name")))
+        return {}
+
+    def _open_view(self, args: dict[str, Any], *, how: str) -> dict[str, Any]:
+        view = _json(args.get("view"))
+        if not isinstance(view, dict):
+            raise SlackError("invalid_arguments")
+        view_id = f"V{next(self._ids):08d}"
+        stored = {**view, "id": view_id, "hash": f"h{view_id}", "how": how}
+        stored.setdefault("state", {"values": {}})
+        self.views[view_id] = stored
+        self.opened.append(stored)
+        return {"view": stored}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id"):
+            raise SlackError("invalid_trigger_id")
+        return self._open_view(args, how="open")
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("trigger_id"):
+            raise SlackError("invalid_trigger_id")
+        return self._open_view(args, how="push")
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(args.get("view_id") or "")
+        if view_id not in self.views:
+            raise SlackError("not_found")
+        view = _json(args.get("view"))
+        stored = {**view, "id": view_id, "hash": f"h{view_id}", "how": "update"}
+        stored.setdefault("state", {"values": {}})
+        self.views[view_id] = stored
+        self.opened.append(stored)
+        return {"view": stored}
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(args.get("user_id") or "")
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        view = _json(args.get("view"))
+        self.home[user_id] = view
+        return {"view": {**view, "id": f"VHOME{user_id}"}}
+
+
+async def _arguments(request: web.Request) -> dict[str, Any]:
+    """Slack accepts query strings, form bodies and JSON bodies alike; so does the stand-in."""
+    args: dict[str, Any] = dict(request.query)
+    if request.method == "POST" and request.can_read_body:
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        else:
+            args.update(dict(await request.post()))
+    return args
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            raise SlackError("invalid_arguments") from None
+    return value
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    blocks = _json(value) or []
+    if not isinstance(blocks, list):
+        raise SlackError("invalid_blocks")
+    if len(blocks) > 50:
+        raise SlackError("invalid_blocks")  # Slack refuses more than 50 blocks in a message
+    return blocks

@@ -1,0 +1,40 @@
+"""End-to-end fixtures: the real server on a loopback port, its client on the Slack stand-in.
+
+Every test here talks to pocbot over HTTP with requests signed as Slack signs them, on
+SQLite and on PostgreSQL, and every payload the bot sent is validated when the test ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.sandbox.harness import Clock, Sandbox
+from storage.db import Database
+from tests.blockkit import check_everything_sent
+
+DEAL = "CDEAL"
+SE, AE, CHAMPION, BIZ, EXEC, OUTSIDER = "USE", "UAE", "UCHAMP", "UBIZ", "UEXEC", "UOUTSIDER"
+#: Monday 23 November 2026, 09:00 in New York
+MONDAY_9AM_NY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def sb(db: Database) -> AsyncIterator[Sandbox]:
+    sandbox = Sandbox(db, clock=Clock(MONDAY_9AM_NY))
+    slack = sandbox.slack
+    for user_id, name in [
+        (SE, "Sam SE"),
+        (AE, "Alex AE"),
+        (CHAMPION, "Chris Champion"),
+        (BIZ, "Bea Business"),
+        (EXEC, "Erin Exec"),
+        (OUTSIDER, "Olly Outsider"),
+    ]:
+        slack.add_user(user_id, name, tz="America/New_York")
+    slack.add_channel(DEAL, "deal-globex", members=(SE, AE, CHAMPION), bot_member=False)
+    async with sandbox:
+        yield sandbox
+        check_everything_sent(slack)
