@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -727,3 +728,127 @@ async def nudge_log(
         q = q.where(m.NudgeLog.local_date >= since)
     result = await session.exec(q.order_by(m.NudgeLog.id))
     return list(result.all())
+
+
+# ---------------------------------------------------------------- the sweep, in bulk
+
+#: A claim older than this that never became sent or failed belongs to a process that died
+#: mid-post: it may be taken again (delivery checks the channel's history before re-posting).
+STALE_CLAIM = timedelta(minutes=10)
+#: Rows per INSERT: within SQLite's and asyncpg's 32,766 bound parameters at 8 columns.
+CLAIM_CHUNK = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: int
+    poc_id: int
+    key: str
+    local_date: date
+    attempts: int
+
+
+async def handled_nudges(
+    session: AsyncSession, *, since: date
+) -> tuple[set[tuple[int, str, date]], dict[tuple[int, str, date], int]]:
+    """The sent-log from `since` on, in one query: keys already handled, and retakeable ids.
+
+    Handled keys (sent, blocked, or claimed by someone alive) are skipped without a claim, so
+    the sweeps after the first of the day cost no writes.
+    """
+    log = _t(m.NudgeLog)
+    rows = await session.exec(
+        sa.select(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.status).where(
+            log.c.local_date >= since
+        )
+    )
+    handled: set[tuple[int, str, date]] = set()
+    retake: dict[tuple[int, str, date], int] = {}
+    for row_id, poc_id, key, local_date, status in rows.all():
+        k = (poc_id, key, local_date)
+        if status in (NudgeStatus.failed, NudgeStatus.claimed):
+            retake[k] = row_id  # a claimed row is only retaken once stale: see claim_nudges
+        else:
+            handled.add(k)
+    return handled, retake
+
+
+async def claim_nudges(
+    session: AsyncSession,
+    *,
+    wanted: Sequence[tuple[str, int, str, str, date, str | None]],
+    retake: Sequence[int],
+    now: datetime,
+) -> list[Claim]:
+    """Claim many nudges at once: (team_id, poc_id, key, kind, local_date, channel_id) rows.
+
+    New keys are inserted (a conflict means another sweep has it); failed or stale-claimed
+    rows in `retake` are taken back. A constant number of statements, whatever the count.
+    """
+    log = _t(m.NudgeLog)
+    claims: list[Claim] = []
+    for start in range(0, len(wanted), CLAIM_CHUNK):
+        chunk = wanted[start : start + CLAIM_CHUNK]
+        inserted = await session.exec(
+            _insert(session, log)
+            .values(
+                [
+                    {
+                        "team_id": team_id,
+                        "poc_id": poc_id,
+                        "key": key,
+                        "kind": kind,
+                        "local_date": local_date,
+                        "status": NudgeStatus.claimed,
+                        "attempts": 1,
+                        "channel_id": channel_id,
+                        "claimed_at": now,
+                    }
+                    for team_id, poc_id, key, kind, local_date, channel_id in chunk
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["poc_id", "key", "local_date"])
+            .returning(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.attempts)
+        )
+        claims.extend(Claim(*row) for row in inserted.all())
+    if retake:
+        retaken = await session.exec(
+            sa.update(log)
+            .where(
+                log.c.id.in_(list(retake)),
+                sa.or_(
+                    log.c.status == NudgeStatus.failed,
+                    sa.and_(
+                        log.c.status == NudgeStatus.claimed, log.c.claimed_at < now - STALE_CLAIM
+                    ),
+                ),
+            )
+            .values(status=NudgeStatus.claimed, attempts=log.c.attempts + 1, claimed_at=now)
+            .returning(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.attempts)
+        )
+        claims.extend(Claim(*row) for row in retaken.all())
+    return claims
+
+
+async def block_delivery(
+    session: AsyncSession, *, team_id: str, poc_id: int, error: str, now: datetime
+) -> bool:
+    """Mark a POC's deal channel as unable to take nudges; True only the first time, so the
+    SE is told once and the sweep stops trying until the bot is invited back."""
+    poc = _t(m.Poc)
+    result = await session.exec(
+        sa.update(poc)
+        .where(poc.c.team_id == team_id, poc.c.id == poc_id, poc.c.delivery_blocked.is_(None))
+        .values(delivery_blocked=error[:64], delivery_blocked_at=now, updated_at=now)
+        .returning(poc.c.id)
+    )
+    return result.scalar() is not None
+
+
+async def count_live_pocs(session: AsyncSession) -> int:
+    """Every installation's live POCs (the sweep's log line)."""
+    poc = _t(m.Poc)
+    result = await session.exec(
+        sa.select(sa.func.count()).select_from(poc).where(poc.c.status.in_(list(LIVE_STATUSES)))
+    )
+    return int(result.scalar() or 0)

@@ -1,0 +1,76 @@
+"""The scheduler's message: every nudge due for one POC in one sweep, each with its buttons.
+
+One message per POC per sweep (signal, not noise). Button values carry the POC id and the
+nudge key; handlers/actions.py checks the POC belongs to the clicking team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.domain import Nudge, NudgeKind, Poc
+from bot.views.text import actions, button, clip, context, escape, fit_blocks, section
+
+#: (label, action_id) of each nudge's own buttons; every nudge also gets [Snooze 1 day].
+BUTTONS: dict[NudgeKind, tuple[tuple[str, str], ...]] = {
+    NudgeKind.cadence: (("Log check-in", "nudge_checkin"),),
+    NudgeKind.milestone: (("Mark done", "nudge_milestone_done"),),
+    NudgeKind.readout_ready: (("Post read-out", "nudge_readout"),),
+    NudgeKind.overrun: (("Post read-out", "nudge_readout"),),
+    NudgeKind.scope_creep: (("Park for Phase 2", "scope_park"), ("Accept change", "scope_accept")),
+    NudgeKind.exec_unbriefed: (("Log sponsor engagement", "nudge_sponsor"),),
+    NudgeKind.sponsor_stalled: (("Log sponsor engagement", "nudge_sponsor"),),
+    NudgeKind.champion_silent: (("Log sponsor engagement", "nudge_sponsor"),),
+}
+SNOOZE = ("Snooze 1 day", "nudge_snooze")
+
+ICONS = {
+    NudgeKind.cadence: "🗓️",
+    NudgeKind.milestone: "📍",
+    NudgeKind.readout_ready: "🧾",
+    NudgeKind.overrun: "⏰",
+    NudgeKind.scope_creep: "🧭",
+    NudgeKind.exec_unbriefed: "🚨",
+    NudgeKind.sponsor_stalled: "🚨",
+    NudgeKind.champion_silent: "🔕",
+}
+
+
+def value(poc: Poc, nudge: Nudge, action_id: str) -> str:
+    if action_id in ("scope_park", "scope_accept"):
+        return f"{poc.id}:{nudge.subject}"
+    return f"{poc.id}:{nudge.key}"
+
+
+def nudge_blocks(poc: Poc, nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
+    internal = any(n.internal for n in nudges)
+    head = f"*{escape(poc.prospect)}* POC in <#{poc.channel_id}>"
+    if internal:
+        head += " · _internal: not shown to the prospect_"
+    blocks: list[dict[str, Any]] = [context(head)]
+    for n in nudges:
+        blocks.append(section(f"{ICONS.get(n.kind, '•')} {n.text}", block_id=f"text:{n.key}"))
+        own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
+        snooze = button(SNOOZE[0], SNOOZE[1], f"{poc.id}:{n.key}")
+        blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))
+    return fit_blocks(blocks)
+
+
+def nudge_text(poc: Poc, nudges: Sequence[Nudge]) -> str:
+    """The notification and screen-reader text: the first nudge, and how many more."""
+    if not nudges:
+        return f"{escape(poc.prospect)} POC"
+    more = f" (+{len(nudges) - 1} more)" if len(nudges) > 1 else ""
+    return clip(f"{escape(poc.prospect)} POC: {nudges[0].text}{more}", 300)
+
+
+def acted_blocks(blocks: list[dict[str, Any]], *, key: str, note: str) -> list[dict[str, Any]]:
+    """The message after someone acted on one nudge: its buttons become a line saying so."""
+    out = []
+    for b in blocks:
+        if b.get("block_id") == f"nudge:{key}":
+            out.append({**context(note), "block_id": f"done:{key}"})
+        else:
+            out.append(b)
+    return out
