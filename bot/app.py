@@ -47,14 +47,15 @@ def web_client(settings: Settings, *, retry_server_errors: bool = True) -> Async
     """A Web API client on SLACK_API_URL with slack_sdk's retry handlers.
 
     The scheduler passes `retry_server_errors=False`: re-sending chat.postMessage after a 5xx
-    may double-post, so its sent-log, not the client, decides what is sent again.
+    or a dropped connection may double-post, so its sent-log and a look at the channel's
+    history, not the client, decide what is sent again. Rate limits are always waited out.
     """
-    handlers = [
-        AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-    ]
+    handlers: list[Any] = [AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
     if retry_server_errors:
-        handlers.append(AsyncServerErrorRetryHandler(max_retry_count=2))
+        handlers += [
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ]
     return AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,

@@ -230,7 +230,7 @@ class Delivery:
                     )
                 return str(response["ts"]), str(response["channel"])
             except SlackApiError as e:
-                last = str(e.response.get("error") or f"http_{e.response.status_code}")
+                last = slack_error(e)
                 if last in BLOCKING_ERRORS:
                     raise Blocked(last) from e
                 if not _transient(e):
@@ -316,17 +316,19 @@ class Delivery:
         return True
 
 
+#: Errors worth another try in a moment.
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+def slack_error(e: SlackApiError) -> str:
+    """Slack's error code; a 5xx often has an HTML body and no code at all."""
+    data = e.response.data
+    code = data.get("error") if isinstance(data, dict) else None
+    return str(code or f"http_{e.response.status_code}")
+
+
 def _transient(e: SlackApiError) -> bool:
     status = e.response.status_code
-    return (
-        status >= 500
-        or status == 429
-        or e.response.get("error")
-        in {
-            "ratelimited",
-            "internal_error",
-            "fatal_error",
-            "service_unavailable",
-            "request_timeout",
-        }
-    )
+    return status >= 500 or status == 429 or slack_error(e) in TRANSIENT_ERRORS

@@ -63,7 +63,7 @@ async def plan(db: Database, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_H
     since = (now - timedelta(days=1)).date()
     async with db.session() as s:
         pocs = await repo.load_pocs(s, team_id=None, unblocked_only=True)
-        handled, _ = await repo.handled_nudges(s, since=since)
+        handled, _ = await repo.handled_nudges(s, since=since, now=now)
     found: list[Due] = []
     for poc in pocs:
         due = due_nudges(poc, now, nudge_hour=nudge_hour)
@@ -111,7 +111,7 @@ async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[repo.C
     since = (now - timedelta(days=1)).date()
     async with db.transaction() as s:
         # Read again inside the claiming transaction: another sweep may have been faster.
-        _, retakeable = await repo.handled_nudges(s, since=since)
+        _, retakeable = await repo.handled_nudges(s, since=since, now=now)
         wanted = []
         retake = []
         for d in due:

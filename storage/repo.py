@@ -749,25 +749,26 @@ class Claim:
 
 
 async def handled_nudges(
-    session: AsyncSession, *, since: date
+    session: AsyncSession, *, since: date, now: datetime
 ) -> tuple[set[tuple[int, str, date]], dict[tuple[int, str, date], int]]:
     """The sent-log from `since` on, in one query: keys already handled, and retakeable ids.
 
-    Handled keys (sent, blocked, or claimed by someone alive) are skipped without a claim, so
-    the sweeps after the first of the day cost no writes.
+    Handled keys (sent, blocked, or claimed by a live sweep) are skipped without a claim, so
+    the sweeps after the first of the day cost no writes. Failed and stale claims are retaken.
     """
     log = _t(m.NudgeLog)
     rows = await session.exec(
-        sa.select(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.status).where(
-            log.c.local_date >= since
-        )
+        sa.select(
+            log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.status, log.c.claimed_at
+        ).where(log.c.local_date >= since)
     )
     handled: set[tuple[int, str, date]] = set()
     retake: dict[tuple[int, str, date], int] = {}
-    for row_id, poc_id, key, local_date, status in rows.all():
+    for row_id, poc_id, key, local_date, status, claimed_at in rows.all():
         k = (poc_id, key, local_date)
-        if status in (NudgeStatus.failed, NudgeStatus.claimed):
-            retake[k] = row_id  # a claimed row is only retaken once stale: see claim_nudges
+        stale = status == NudgeStatus.claimed and claimed_at < now - STALE_CLAIM
+        if status == NudgeStatus.failed or stale:
+            retake[k] = row_id
         else:
             handled.add(k)
     return handled, retake

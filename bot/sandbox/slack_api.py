@@ -113,6 +113,8 @@ class Fault:
     delay: float = 0.0
     channel: str | None = None
     times: int = 1
+    #: do the work, then answer with the error anyway (a 5xx after the message was posted)
+    land: bool = False
 
 
 class SlackError(Exception):
@@ -326,6 +328,8 @@ class SlackStandIn:
             if token != self.token:
                 raise SlackError("invalid_auth")
             if (fault := self._fault_for(method, args)) is not None:
+                if fault.land and (handler := getattr(self, "_" + method.replace(".", "_"))):
+                    handler(args)
                 return await self._misbehave(fault, call)
             if method == "chat.postMessage" and (throttled := self._throttled(args)):
                 call.error = "ratelimited"
@@ -356,7 +360,12 @@ class SlackStandIn:
         call.error = fault.error or f"http_{fault.status}"
         headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
         if fault.status >= 500:
-            return web.Response(status=fault.status, text="upstream error", headers=headers)
+            return web.Response(
+                status=fault.status,
+                text="<html>upstream error</html>",
+                content_type="text/html",
+                headers=headers,
+            )
         return web.json_response(
             {"ok": False, "error": fault.error or "fatal_error"},
             status=fault.status,

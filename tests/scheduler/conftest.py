@@ -30,7 +30,7 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 def client(slack: SlackStandIn) -> AsyncWebClient:
     settings = Settings(slack_bot_token=slack.token, slack_api_url=slack.api_url)
     c = web_client(settings, retry_server_errors=False)
-    c.timeout = 2  # a hung Slack is given up on quickly in tests
+    c.timeout = 0.5  # a hung Slack is given up on quickly in tests
     return c
 
 

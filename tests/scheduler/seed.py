@@ -59,3 +59,85 @@ def new_poc(
 async def seed_poc(db: Database, new: NewPoc, *, team_id: str = TEAM) -> int:
     async with db.transaction() as s:
         return await repo.create_poc(s, team_id=team_id, new=new, now=local(new.start, 8))
+
+
+async def seed_bulk(db: Database, news: list[NewPoc], *, team_id: str = TEAM) -> list[int]:
+    """Many POCs in a handful of multi-row INSERTs (what create_poc stores, minus the ORM's
+    per-row round trips): the scaling tests and benchmarks need thousands quickly."""
+    import sqlalchemy as sa
+
+    from storage import models as m
+
+    at = local(news[0].start, 8) if news else None
+    poc, person, use_case, milestone = (
+        m.Poc.__table__,
+        m.Stakeholder.__table__,
+        m.UseCase.__table__,
+        m.Milestone.__table__,
+    )
+    ids: list[int] = []
+    async with db.transaction() as s:
+        for start in range(0, len(news), 2000):
+            chunk = news[start : start + 2000]
+            rows = await s.exec(
+                sa.insert(poc)
+                .values(
+                    [
+                        {
+                            "team_id": team_id,
+                            "channel_id": n.channel_id,
+                            "internal_channel_id": n.internal_channel_id,
+                            "prospect": n.prospect,
+                            "pain": n.pain,
+                            "tz": n.tz,
+                            "start_date": n.start,
+                            "end_date": n.end,
+                            "original_end_date": n.end,
+                            "cadence": n.cadence,
+                            "budget_confirmed": n.budget_confirmed,
+                            "skin": n.skin,
+                            "status": "active",
+                            "created_by": n.created_by,
+                            "created_at": at,
+                            "updated_at": at,
+                        }
+                        for n in chunk
+                    ]
+                )
+                .returning(poc.c.id)
+            )
+            ids.extend(r[0] for r in rows.all())
+        pairs = list(zip(ids, news, strict=True))
+        people = [
+            {
+                "team_id": team_id,
+                "poc_id": i,
+                "role": p.role,
+                "user_id": p.user_id,
+                "name": p.name,
+                "briefed_at": p.briefed_at,
+            }
+            for i, n in pairs
+            for p in n.people
+        ]
+        cases = [
+            {"team_id": team_id, "poc_id": i, "title": t, "position": k, "created_at": at}
+            for i, n in pairs
+            for k, t in enumerate(n.use_cases)
+        ]
+        plans = [
+            {
+                "team_id": team_id,
+                "poc_id": i,
+                "kind": kind,
+                "due": due,
+                "done_at": at if kind in n.done else None,
+                "done_by": n.created_by if kind in n.done else None,
+            }
+            for i, n in pairs
+            for kind, due in n.milestones.items()
+        ]
+        for table, rows_ in ((person, people), (use_case, cases), (milestone, plans)):
+            for start in range(0, len(rows_), 3000):
+                await s.exec(sa.insert(table).values(rows_[start : start + 3000]))
+    return ids

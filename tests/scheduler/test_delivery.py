@@ -1,0 +1,164 @@
+"""Delivery through Slack's bad days, via the stand-in: each nudge posted once or recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.sandbox.slack_api import SlackStandIn
+from scheduler.delivery import Delivery
+from scheduler.sweep import sweep
+from storage import repo
+from storage.db import Database
+from tests.scheduler.seed import SE, TEAM, local, new_poc, seed_poc
+
+#: Wed 21 Oct 2026: the kickoff milestone and the unbriefed executive are due.
+DAY = date(2026, 10, 21)
+MORNING = local(DAY, 9, 5)
+
+
+async def statuses(db: Database) -> list[str]:
+    async with db.session() as s:
+        return sorted(r.status for r in await repo.nudge_log(s, team_id=TEAM))
+
+
+def nudge_posts(slack: SlackStandIn, channel: str = "CDEAL") -> list[object]:
+    return [m for m in slack.posts(channel) if m.metadata]
+
+
+async def test_each_nudge_is_posted_once_and_logged(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3), exec_briefed=False))
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert (report.due, report.claimed, report.delivery.sent) == (2, 2, 2)
+    (message,) = nudge_posts(slack)
+    assert message.metadata["event_type"] == "pocbot_nudge"
+    labels = str(message.blocks)
+    for label in ("Mark done", "Log sponsor engagement", "Snooze 1 day"):
+        assert label in labels
+    assert await statuses(db) == ["sent", "sent"]
+
+
+async def test_two_sweeps_at_once_post_each_nudge_once(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    for i in range(5):
+        await seed_poc(
+            db, new_poc(channel=f"C{i}", start=DAY, end=date(2026, 11, 3), exec_briefed=False)
+        )
+        slack.add_channel(f"C{i}")
+    reports = await asyncio.gather(
+        *(sweep(db, client, MORNING, delivery=delivery) for _ in range(3))
+    )
+    assert sum(r.delivery.sent for r in reports) == 10
+    for i in range(5):
+        assert len(nudge_posts(slack, f"C{i}")) == 1
+    assert await statuses(db) == ["sent"] * 10
+
+
+async def test_rate_limit_is_waited_out(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3)))
+    slack.fail_next("chat.postMessage", error="ratelimited", retry_after=1)
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert report.delivery.sent == 1
+    limited, posted = [c for c in slack.calls if c.method == "chat.postMessage"]
+    assert limited.error == "ratelimited"
+    assert posted.at - limited.at >= 1.0, "Retry-After is honoured"
+    assert len(nudge_posts(slack)) == 1
+
+
+async def test_a_5xx_is_retried_and_posts_once(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3)))
+    slack.fail_next("chat.postMessage", status=500)
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert report.delivery.sent == 1
+    assert len(nudge_posts(slack)) == 1
+    assert await statuses(db) == ["sent"]
+
+
+async def test_a_5xx_after_the_message_landed_is_not_posted_again(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3)))
+    slack.fail_next("chat.postMessage", status=503, land=True)
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert report.delivery.sent == 1
+    assert len(nudge_posts(slack)) == 1, "found in the channel's history, not re-posted"
+    assert slack.calls_to("conversations.history")
+
+
+async def test_a_timeout_fails_now_and_succeeds_on_the_next_sweep(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3)))
+    slack.fail_next("chat.postMessage", status=500, delay=1.0, times=3)
+    first = await sweep(db, client, MORNING, delivery=delivery)
+    assert (first.delivery.sent, first.delivery.failed) == (0, 1)
+    assert await statuses(db) == ["failed"]
+    later = await sweep(db, client, local(DAY, 9, 20), delivery=delivery)
+    assert later.delivery.sent == 1
+    assert len(nudge_posts(slack)) == 1
+    async with db.session() as s:
+        (row,) = await repo.nudge_log(s, team_id=TEAM)
+    assert (row.status, row.attempts) == ("sent", 2)
+
+
+@pytest.mark.parametrize("how", ["not_in_channel", "is_archived", "channel_not_found"])
+async def test_a_channel_that_cannot_take_nudges_blocks_and_tells_the_se_once(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery, how: str
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3), exec_briefed=False))
+    if how == "not_in_channel":
+        slack.set_channel("CDEAL", is_private=True)
+        slack.channels["CDEAL"].members.discard(slack.bot_user_id)
+    elif how == "is_archived":
+        slack.set_channel("CDEAL", is_archived=True)
+    else:
+        slack.set_channel("CDEAL", missing=True)
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert report.delivery.owners_told == 1
+    # A channel Slack cannot find cannot be checked for guests: its internal alert goes to the
+    # SE by DM instead (sent); everything meant for the channel is blocked.
+    expected = ["blocked", "sent"] if how == "channel_not_found" else ["blocked", "blocked"]
+    assert await statuses(db) == expected
+
+    def told() -> list[object]:
+        return [m for m in slack.posts(SE) if "couldn't post" in m.text]
+
+    assert len(told()) == 1 and "Globex" in told()[0].text
+    # The next sweeps, that day and the next, neither retry nor tell again.
+    for when in (local(DAY, 9, 20), local(date(2026, 10, 22), 9, 5)):
+        again = await sweep(db, client, when, delivery=delivery)
+        assert again.due == 0
+    assert len(told()) == 1
+    assert await statuses(db) == expected
+
+
+async def test_internal_alerts_avoid_a_shared_channel(
+    db: Database, slack: SlackStandIn, client: AsyncWebClient, delivery: Delivery
+) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3), exec_briefed=False))
+    slack.set_channel("CDEAL", is_ext_shared=True)
+    report = await sweep(db, client, MORNING, delivery=delivery)
+    assert report.delivery.sent == 2
+    (public,) = nudge_posts(slack)
+    assert "exec_unbriefed" not in str(public.blocks)
+    assert "milestone:kickoff" in str(public.blocks)
+    (private,) = slack.posts(SE)
+    assert "exec_unbriefed" in str(private.blocks)
+
+
+async def test_dry_run_sends_nothing(db: Database, slack: SlackStandIn) -> None:
+    await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3), exec_briefed=False))
+    report = await sweep(db, None, MORNING, dry_run=True)
+    assert report.due == 2
+    assert slack.calls == []
+    assert await statuses(db) == []
