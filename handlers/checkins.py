@@ -1,22 +1,97 @@
-"""Placeholder until this flow is built. Interface other modules rely on is fixed below."""
+"""`/poc checkin`: log a meeting, call or update.
+
+A meeting or call with a sponsor present counts as sponsor engagement: governance reads it
+from the check-in itself, so it is stored once.
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.app import deps_of, tenant
 from bot.domain import Poc
-from handlers.request import Command
+from bot.governance import local_today
+from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
+from handlers.request import GONE, Command, modal_poc
+from storage import models as m
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "Couldn't save the check-in just now. Nothing is lost: press Log it again."
 
 
 async def open_checkin(cmd: Command) -> None:
-    await cmd.ack(text="Coming soon.", response_type="ephemeral")
+    await cmd.ack()
+    poc = await cmd.poc_here()
+    if poc is not None:
+        await open_checkin_modal(
+            cmd.client, trigger_id=cmd.trigger_id, poc=poc, now=cmd.deps.clock()
+        )
 
 
-async def open_checkin_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
+async def open_checkin_modal(
+    client: AsyncWebClient, *, trigger_id: str, poc: Poc, now: Any = None
+) -> None:
     """Open the check-in modal for this POC (used by /poc checkin, nudges and App Home)."""
-    raise NotImplementedError
+    today = local_today(now, poc.tz) if now is not None else poc.start
+    await client.views_open(trigger_id=trigger_id, view=checkin_modal(poc, today=today))
+
+
+async def submit_checkin(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    deps = deps_of(context)
+    team_id = tenant(context)
+    user_id = body["user"]["id"]
+    poc = await modal_poc(deps, team_id=team_id, view=body["view"])
+    if poc is None:
+        await ack(response_action="errors", errors={"summary": GONE})
+        return
+    now = deps.clock()
+    checkin, errors = read_checkin(body["view"]["state"]["values"], now=now, tz=poc.tz)
+    if checkin is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    try:
+        async with deps.db.transaction() as s:
+            await repo.add_checkin(
+                s,
+                checkin=m.Checkin(
+                    team_id=team_id,
+                    poc_id=poc.id,
+                    held_on=checkin.held_on,
+                    format=checkin.format.value,
+                    attendees=",".join(checkin.attendees),
+                    sponsor_present=checkin.sponsor_present,
+                    summary=checkin.summary,
+                    blockers=checkin.blockers,
+                    health=checkin.health.value,
+                    logged_by=user_id,
+                    created_at=now,
+                ),
+            )
+    except Exception:
+        log.exception("storing a check-in failed")
+        await ack(response_action="errors", errors={"summary": SAVE_FAILED})
+        return
+    await ack()
+    try:
+        await client.chat_postMessage(
+            channel=poc.channel_id,
+            text=checkin_text(poc, checkin, logged_by=user_id),
+            blocks=checkin_blocks(poc, checkin, logged_by=user_id),
+        )
+    except SlackApiError as e:
+        log.warning("posting the check-in for POC %s failed: %s", poc.id, e.response.get("error"))
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.view(CALLBACK)(submit_checkin)

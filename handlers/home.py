@@ -1,9 +1,32 @@
-"""Placeholder until this flow is built."""
+"""App Home: `app_home_opened` publishes the user's POCs."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import deps_of, tenant
+from bot.views.home import home_view
+from storage import repo
+
+
+async def publish_home(client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> None:
+    deps = deps_of(context)
+    async with deps.db.session() as s:
+        pocs = await repo.pocs_for_member(s, team_id=tenant(context), user_id=user_id)
+    await client.views_publish(user_id=user_id, view=home_view(pocs, deps.clock(), user_id=user_id))
+
+
+async def on_home_opened(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    if event.get("tab", "home") != "home":
+        return  # the Messages tab
+    await publish_home(client, context, event["user"])
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.event("app_home_opened")(on_home_opened)

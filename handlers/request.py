@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -123,3 +124,34 @@ async def user_tz(client: AsyncWebClient, user_id: str, default: str) -> str:
         return info["user"].get("tz") or default
     except SlackApiError:
         return default
+
+
+def metadata_poc_id(view: dict[str, Any]) -> int | None:
+    """The POC id a modal carries in private_metadata (set by us when we opened it)."""
+    import json
+
+    try:
+        return int(json.loads(view.get("private_metadata") or "{}")["poc_id"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+async def modal_poc(deps: Deps, *, team_id: str, view: dict[str, Any]) -> Poc | None:
+    poc_id = metadata_poc_id(view)
+    if poc_id is None:
+        return None
+    async with deps.db.session() as s:
+        return await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+
+
+def local_noon(day: Any, tz: str, now: datetime) -> datetime:
+    """When something that happened on `day` is recorded: now if today, else local noon."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(tz)
+    if now.astimezone(zone).date() == day:
+        return now
+    return datetime.combine(day, time(12), zone).astimezone(UTC)
+
+
+GONE = "This POC is no longer open here. Close this window and try `/poc status`."

@@ -1,22 +1,93 @@
-"""Placeholder until this flow is built. Interface other modules rely on is fixed below."""
+"""`/poc sponsor`: log an engagement with a sponsor — internal, never shown to the prospect."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Poc
-from handlers.request import Command
+from bot.app import deps_of, tenant
+from bot.domain import EngagementKind, Poc, Role
+from bot.privacy import post_internal
+from bot.views.sponsor import (
+    CALLBACK,
+    engagement_blocks,
+    engagement_text,
+    read_engagement,
+    sponsor_modal,
+)
+from handlers.request import GONE, Command, local_noon, modal_poc
+from storage import models as m
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+SAVE_FAILED = "Couldn't save the engagement just now. Nothing is lost: press Log it again."
 
 
 async def open_sponsor(cmd: Command) -> None:
-    await cmd.ack(text="Coming soon.", response_type="ephemeral")
+    await cmd.ack()
+    poc = await cmd.poc_here()
+    if poc is not None:
+        await open_sponsor_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
 
 
 async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
-    """Open the sponsor-engagement modal for this POC (used by /poc sponsor and nudges)."""
-    raise NotImplementedError
+    """Open the sponsor-engagement modal (used by /poc sponsor and stalled-sponsor nudges)."""
+    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc, today=poc.start))
+
+
+async def submit_engagement(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    deps = deps_of(context)
+    team_id = tenant(context)
+    user_id = body["user"]["id"]
+    poc = await modal_poc(deps, team_id=team_id, view=body["view"])
+    if poc is None:
+        await ack(response_action="errors", errors={"held_on": GONE})
+        return
+    now = deps.clock()
+    engagement, errors = read_engagement(body["view"]["state"]["values"], now=now, tz=poc.tz)
+    if engagement is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    at = local_noon(engagement.held_on, poc.tz, now)
+    try:
+        async with deps.db.transaction() as s:
+            await repo.add_engagement(
+                s,
+                engagement=m.Engagement(
+                    team_id=team_id,
+                    poc_id=poc.id,
+                    at=at,
+                    kind=engagement.kind.value,
+                    role=engagement.role.value,
+                    who=engagement.who,
+                    outcome=engagement.outcome,
+                    logged_by=user_id,
+                ),
+            )
+            briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
+            if briefing and engagement.role == Role.exec_sponsor:
+                await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
+    except Exception:
+        log.exception("storing a sponsor engagement failed")
+        await ack(response_action="errors", errors={"held_on": SAVE_FAILED})
+        return
+    await ack()
+    await post_internal(
+        client,
+        poc,
+        cache=deps.channels,
+        text=engagement_text(poc, engagement, logged_by=user_id),
+        blocks=engagement_blocks(poc, engagement, logged_by=user_id),
+    )
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    app.view(CALLBACK)(submit_engagement)

@@ -1,15 +1,30 @@
-"""Placeholder until this flow is built."""
+"""`/poc status`: the scoreboard, privately to whoever asked (internal lines for SE and AE)."""
 
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.domain import Poc, Role
+from bot.views.status import status_blocks, status_text
 from handlers.request import Command
 
 
+def insider(poc: Poc, user_id: str) -> bool:
+    """SE and AE see the internal lines (qualification, sponsor pulse) in their own copy."""
+    return any(p.user_id == user_id for p in (*poc.people(Role.se), *poc.people(Role.ae)))
+
+
 async def show_status(cmd: Command) -> None:
-    await cmd.ack(text="Coming soon.", response_type="ephemeral")
+    await cmd.ack()
+    poc = await cmd.poc_here()
+    if poc is None:
+        return
+    now = cmd.deps.clock()
+    await cmd.say_privately(
+        status_text(poc, now), status_blocks(poc, now, internal=insider(poc, cmd.user_id))
+    )
 
 
 def register(app: AsyncApp) -> None:
-    pass
+    """`status` is reached through the /poc router; its buttons live in handlers/actions.py."""
+    del app

@@ -1,0 +1,159 @@
+"""The check-in modal (callback `poc_checkin`) and the summary posted in the deal channel.
+
+Block ids are a contract: held_on, format, attendees, sponsor_present, summary, blockers, health.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot import dates
+from bot.domain import LIVE_FORMATS, CheckinFormat, Health, Poc
+from bot.governance import local_today
+from bot.views.forms import State, field, input_block, select, text_input
+from bot.views.text import context, escape, option, plain, section, user
+
+CALLBACK = "poc_checkin"
+FORMAT_LABELS = {
+    CheckinFormat.meeting: "Meeting",
+    CheckinFormat.call: "Call",
+    CheckinFormat.email: "Email (doesn't count for cadence)",
+    CheckinFormat.async_: "Async update (doesn't count for cadence)",
+}
+HEALTH_LABELS = {
+    Health.green: "🟢 On track",
+    Health.yellow: "🟡 At risk",
+    Health.red: "🔴 Off track",
+}
+FUTURE = "A check-in is logged after it happens: pick today or an earlier day."
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinInput:
+    held_on: date
+    format: CheckinFormat
+    attendees: tuple[str, ...]
+    sponsor_present: bool
+    summary: str
+    blockers: str
+    health: Health
+
+    @property
+    def counts_for_sponsor(self) -> bool:
+        return self.sponsor_present and self.format in LIVE_FORMATS
+
+
+def checkin_modal(poc: Poc, *, today: date) -> dict[str, Any]:
+    del today  # "today" is typed by default: parsed in the user's timezone on submission
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK,
+        "title": plain("Log a check-in"),
+        "submit": plain("Log it"),
+        "close": plain("Cancel"),
+        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "blocks": [
+            section(
+                f"*{escape(poc.prospect)}* — meetings and calls keep the cadence; email doesn't."
+            ),
+            text_input(
+                "held_on",
+                "When",
+                initial="today",
+                max_length=64,
+                hint="A date or 'yesterday', 'last Tuesday'.",
+            ),
+            input_block(
+                "format",
+                "Format",
+                select("format", [option(v, k) for k, v in FORMAT_LABELS.items()], "meeting"),
+            ),
+            input_block(
+                "attendees",
+                "Who was there",
+                {"type": "multi_users_select", "action_id": "attendees", "max_selected_items": 30},
+                optional=True,
+            ),
+            input_block(
+                "sponsor_present",
+                "Sponsor",
+                {
+                    "type": "checkboxes",
+                    "action_id": "sponsor_present",
+                    "options": [option("A sponsor (business or executive) was there", "yes")],
+                },
+                optional=True,
+            ),
+            text_input("summary", "Summary", multiline=True, max_length=2000),
+            text_input("blockers", "Blockers", multiline=True, optional=True, max_length=2000),
+            input_block(
+                "health",
+                "Health",
+                select("health", [option(v, k) for k, v in HEALTH_LABELS.items()], "green"),
+            ),
+        ],
+    }
+
+
+def read_checkin(
+    values: State, *, now: datetime, tz: str
+) -> tuple[CheckinInput | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    held_on = _past_date(values, "held_on", now=now, tz=tz, errors=errors)
+    summary = field(values, "summary")
+    if not summary:
+        errors["summary"] = "Say in a line or two what happened."
+    if errors or held_on is None or summary is None:
+        return None, errors
+    return (
+        CheckinInput(
+            held_on=held_on,
+            format=CheckinFormat(field(values, "format") or CheckinFormat.meeting),
+            attendees=tuple(field(values, "attendees") or ()),
+            sponsor_present="yes" in (field(values, "sponsor_present") or []),
+            summary=summary,
+            blockers=field(values, "blockers") or "",
+            health=Health(field(values, "health") or Health.green),
+        ),
+        {},
+    )
+
+
+def _past_date(
+    values: State, block_id: str, *, now: datetime, tz: str, errors: dict[str, str]
+) -> date | None:
+    text = field(values, block_id) or "today"
+    try:
+        when = dates.parse_date(text, now=now, tz=tz)
+    except dates.DateError as e:
+        errors[block_id] = str(e)
+        return None
+    if when > local_today(now, tz):
+        errors[block_id] = FUTURE
+        return None
+    return when
+
+
+def checkin_blocks(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> list[dict[str, Any]]:
+    who = ", ".join(user(a) for a in checkin.attendees) or "_not recorded_"
+    lines = [
+        f"*Check-in* · {FORMAT_LABELS[checkin.format].split(' (')[0]} on {checkin.held_on:%a %d %b}"
+        f" · {HEALTH_LABELS[checkin.health]}",
+        f"*Summary:* {escape(checkin.summary)}",
+    ]
+    if checkin.blockers:
+        lines.append(f"*Blockers:* {escape(checkin.blockers)}")
+    notes = [f"Attendees: {who}", f"Logged by {user(logged_by)}"]
+    if checkin.counts_for_sponsor:
+        notes.append("Sponsor present: counts as sponsor engagement")
+    elif checkin.format not in LIVE_FORMATS:
+        notes.append("Not a meeting or call: the cadence still wants one")
+    return [section("\n".join(lines)), context(" · ".join(notes))]
+
+
+def checkin_text(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> str:
+    del logged_by
+    return f"Check-in for {escape(poc.prospect)}: {escape(checkin.summary)[:200]}"

@@ -1,0 +1,84 @@
+"""The read-out (PRODUCT.md rule 9): the pain restated, each criterion with its result, and
+the sponsor's technical validation sign-off asked for — then the hand-over to the AE."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain import Poc, Role
+from bot.governance import score
+from bot.views.kickoff import person_label
+from bot.views.status import criterion_line
+from bot.views.text import actions, button, context, escape, fit_blocks, header, section, user
+
+AGREE = "readout_agree"
+DISAGREE = "readout_disagree"
+
+
+def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
+    del now
+    s = score(poc.criteria)
+    blocks: list[dict[str, Any]] = [header(f"Read-out: {poc.prospect}")]
+    if poc.pain:
+        quoted = "\n".join(f">{line}" for line in escape(poc.pain).splitlines())
+        blocks.append(section(f"*The business pain we set out to solve*\n{quoted}"))
+    for uc in poc.use_cases:
+        mine = [c for c in poc.criteria if c.use_case_id == uc.id]
+        lines = [criterion_line(c) for c in mine] or ["_no criteria were set_"]
+        blocks.append(section(f"*{escape(uc.title)}*\n" + "\n".join(lines)))
+    verdict = f"*Result:* ✅ {s.passed} of {s.total} criteria passed, ❌ {s.failed} failed"
+    if s.pending:
+        verdict += f", ⏳ *{s.pending} still pending* — mark them before asking for sign-off"
+    blocks.append(section(verdict))
+    sponsors = ", ".join(
+        person_label(poc, r) for r in (Role.exec_sponsor, Role.business_sponsor, Role.champion)
+    )
+    blocks += [
+        section(
+            "*Did we meet the success criteria we agreed together?* "
+            f"Sponsors ({sponsors}): if yes, this is the technical validation sign-off."
+        ),
+        actions(
+            button("✅ Agree — technically validated", AGREE, str(poc.id), style="primary"),
+            button("Something is missing", DISAGREE, str(poc.id)),
+            block_id="readout_answer",
+        ),
+        context("The SE or AE may record a sponsor's answer given in the meeting."),
+    ]
+    return fit_blocks(blocks)
+
+
+def readout_text(poc: Poc, now: datetime) -> str:
+    del now
+    s = score(poc.criteria)
+    return f"Read-out for {escape(poc.prospect)}: {s.passed} of {s.total} criteria passed"
+
+
+def signoff_blocks(poc: Poc, *, sponsor_id: str) -> list[dict[str, Any]]:
+    return [section(signoff_text(poc, sponsor_id=sponsor_id))]
+
+
+def signoff_text(poc: Poc, *, sponsor_id: str) -> str:
+    ae = poc.person(Role.ae)
+    handover = (
+        f"Over to {user(ae.user_id)} for the commercial next steps."
+        if ae and ae.user_id
+        else "The AE is not named yet: add them so the commercial steps have an owner."
+    )
+    return (
+        f"✅ {user(sponsor_id)} agreed: *technically validated*. The sign-off is recorded. "
+        + handover
+    )
+
+
+def disagree_blocks(poc: Poc, *, user_id: str) -> list[dict[str, Any]]:
+    return [section(disagree_text(poc, user_id=user_id))]
+
+
+def disagree_text(poc: Poc, *, user_id: str) -> str:
+    del poc
+    return (
+        f"{user(user_id)} isn't ready to sign off. What is missing? Reply in this thread; "
+        "the SE will follow up before the commercial steps."
+    )

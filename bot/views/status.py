@@ -1,0 +1,100 @@
+"""`/poc status`: the scoreboard — criteria by use case, days left, next milestone, health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain import MILESTONE_TITLES, Criterion, Health, Poc, ScopeResolution, Verdict
+from bot.governance import days_left, health, next_milestone, qualify, score, sponsor_pulse
+from bot.views.kickoff import VERDICT_EMOJI
+from bot.views.text import (
+    actions,
+    bullets,
+    button,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    fit_blocks,
+    header,
+    section,
+)
+
+HEALTH_EMOJI = {Health.green: "🟢", Health.yellow: "🟡", Health.red: "🔴"}
+VERDICT_EMOJI_BY = {Verdict.passed: "✅", Verdict.failed: "❌", Verdict.pending: "⏳"}
+
+
+def criterion_line(c: Criterion) -> str:
+    mark = "⚠️" if c.conflict else VERDICT_EMOJI_BY[c.verdict]
+    return f"{mark} {clip(escape(c.statement), 280)}"
+
+
+def days_left_words(n: int) -> str:
+    if n < 0:
+        return f"*overrun by {-n} day{'s' if n != -1 else ''}*"
+    if n == 0:
+        return "*ends today*"
+    return f"{n} day{'s' if n != 1 else ''} left"
+
+
+def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[dict[str, Any]]:
+    s = score(poc.criteria)
+    h = health(poc, now)
+    nxt = next_milestone(poc, now)
+    nxt_words = f"{MILESTONE_TITLES[nxt[0]]} {day(nxt[1])}" if nxt else "all milestones done"
+    blocks: list[dict[str, Any]] = [
+        header(f"{poc.prospect} — POC status"),
+        section(
+            f"{HEALTH_EMOJI[h]} *{h.value.title()}* · {days_left_words(days_left(poc, now))} "
+            f"(ends {day(poc.end)}) · next: {nxt_words}\n"
+            f"*Criteria:* ✅ {s.passed} passed · ❌ {s.failed} failed · ⏳ {s.pending} pending"
+        ),
+    ]
+    for uc in poc.use_cases:
+        mine = [c for c in poc.criteria if c.use_case_id == uc.id]
+        lines = [criterion_line(c) for c in mine] or ["_no criteria yet: `/poc criteria`_"]
+        late = " · _added after kickoff_" if uc.added_after_kickoff else ""
+        blocks.append(section(f"*{escape(uc.title)}*{late}\n" + "\n".join(lines)))
+    open_changes = [c for c in poc.scope_changes if c.resolution == ScopeResolution.open]
+    notes = []
+    if open_changes:
+        notes.append(f"🧭 {len(open_changes)} open scope change(s)")
+    if poc.parked:
+        notes.append(f"🅿️ {len(poc.parked)} item(s) parked for Phase 2")
+    if poc.checkins:
+        last = poc.checkins[-1]
+        notes.append(f"Last check-in {day(last.held_on)} ({last.format.value})")
+    if notes:
+        blocks.append(context(" · ".join(notes)))
+    if internal:
+        q = qualify(poc)
+        pulse = sponsor_pulse(poc, now)
+        last = f"last {day(pulse.last_engaged)}" if pulse.last_engaged else "none yet"
+        lines = [escape(r.text) for r in q.reasons[:8]]
+        blocks += [
+            divider(),
+            section(
+                f"{VERDICT_EMOJI[q.verdict]} *{q.verdict.value}* (internal)"
+                + ("\n" + bullets(lines) if lines else "")
+                + f"\n*Sponsor pulse:* {pulse.recent} meeting(s) in 14 days, {last}, "
+                f"trend {pulse.trend}"
+            ),
+        ]
+    blocks.append(
+        actions(
+            button("Log check-in", "status_checkin", str(poc.id), style="primary"),
+            button("Add criterion", "status_criteria", str(poc.id)),
+            block_id="status_actions",
+        )
+    )
+    return fit_blocks(blocks)
+
+
+def status_text(poc: Poc, now: datetime) -> str:
+    s = score(poc.criteria)
+    return (
+        f"{escape(poc.prospect)}: {s.passed} passed, {s.failed} failed, {s.pending} pending · "
+        f"{days_left(poc, now)} days left"
+    )
