@@ -151,8 +151,11 @@ def _day(d: date) -> str:
     return f"{d:%a} {d.day} {d:%b}"
 
 
+_PLURALS = {"criterion": "criteria"}
+
+
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n} {word}" if n == 1 else f"{n} {_PLURALS.get(word, word + 's')}"
 
 
 def _clip(text: str, limit: int = 60) -> str:

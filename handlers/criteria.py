@@ -110,7 +110,8 @@ async def submit_criterion(
                 created_by=user_id,
                 now=now,
             )
-            if late:
+            if late and form.use_case_id is not None:
+                # A criterion for a new use case is part of that change: one warning, not two.
                 await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
     except Exception:
         log.exception("storing a criterion failed")

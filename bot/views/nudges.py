@@ -6,6 +6,7 @@ nudge key; handlers/actions.py checks the POC belongs to the clicking team.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -43,6 +44,18 @@ def value(poc: Poc, nudge: Nudge, action_id: str) -> str:
     return f"{poc.id}:{nudge.key}"
 
 
+def safe_text(poc: Poc, text: str) -> str:
+    """A nudge's text made inert, then its people's Slack ids turned back into mentions.
+
+    Governance quotes what people typed (sponsor names, scope-change details, criteria), so
+    the text is escaped whole; the only mentions are the POC's own stakeholders' ids.
+    """
+    text = escape(text)
+    for uid in sorted({p.user_id for p in poc.stakeholders if p.user_id}, key=len, reverse=True):
+        text = re.sub(rf"(?<![@\w]){re.escape(uid)}(?!\w)", f"<@{uid}>", text)
+    return text
+
+
 def nudge_blocks(poc: Poc, nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
     internal = any(n.internal for n in nudges)
     head = f"*{escape(poc.prospect)}* POC in <#{poc.channel_id}>"
@@ -50,7 +63,8 @@ def nudge_blocks(poc: Poc, nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
         head += " · _internal: not shown to the prospect_"
     blocks: list[dict[str, Any]] = [context(head)]
     for n in nudges:
-        blocks.append(section(f"{ICONS.get(n.kind, '•')} {n.text}", block_id=f"text:{n.key}"))
+        icon = ICONS.get(n.kind, "•")
+        blocks.append(section(f"{icon} {safe_text(poc, n.text)}", block_id=f"text:{n.key}"))
         own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
         snooze = button(SNOOZE[0], SNOOZE[1], f"{poc.id}:{n.key}")
         blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))
@@ -62,7 +76,7 @@ def nudge_text(poc: Poc, nudges: Sequence[Nudge]) -> str:
     if not nudges:
         return f"{escape(poc.prospect)} POC"
     more = f" (+{len(nudges) - 1} more)" if len(nudges) > 1 else ""
-    return clip(f"{escape(poc.prospect)} POC: {nudges[0].text}{more}", 300)
+    return clip(f"{escape(poc.prospect)} POC: {safe_text(poc, nudges[0].text)}{more}", 300)
 
 
 def acted_blocks(blocks: list[dict[str, Any]], *, key: str, note: str) -> list[dict[str, Any]]:

@@ -1,0 +1,47 @@
+"""`python -m bot demo` as CI runs it: a fresh process, the whole scripted POC, exit 0."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_demo_runs_a_whole_poc_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--json"],
+        cwd=tmp_path,  # anything it left behind would show up here
+        env={"PATH": "", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    record = json.loads(done.stdout)
+    summary = record["summary"]
+    assert summary["criteria"] == {"passed": 3, "failed": 1, "pending": 0}
+    assert summary["nudges_by_kind"]["scope_creep"] == 1
+    assert summary["nudges_by_kind"]["sponsor_stalled"] >= 1
+    assert summary["status"] == "readout"
+    assert summary["parked_for_phase_2"] == ["SSO via Okta"]
+    assert summary["seconds"] < 20
+    said = " ".join(line["text"] for line in record["transcript"])
+    assert "technically validated" in said and "Couldn't read" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_plain_output_has_no_colour(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--no-color"],
+        cwd=tmp_path,
+        env={"PATH": "", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "\033[" not in done.stdout
+    assert "Summary" in done.stdout and "[Park for Phase 2]" in done.stdout
