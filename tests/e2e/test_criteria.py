@@ -82,12 +82,14 @@ async def test_after_kickoff_is_a_scope_change(sb: Sandbox) -> None:
     sb.clock.advance(days=2)
     assert await add_criterion(sb, "new", GOOD, new_use_case="SSO via Okta") == {}
     assert await add_criterion(sb, "new", GOOD, new_use_case="Audit <!here> export") == {}
-    message = await criterion_message(sb, 2)
+    assert await add_criterion(sb, str(poc.use_cases[0].id), GOOD) == {}
+    message = await criterion_message(sb, 3)
     assert "scope change" in str(message.blocks)
     poc = await load(sb, poc.id)
     kinds = [c.kind for c in poc.scope_changes]
     assert kinds.count(ScopeChangeKind.use_case_added) == 2
-    assert kinds.count(ScopeChangeKind.criterion_added) == 2
+    # A criterion of a new use case is part of that change; one for an old use case is its own.
+    assert kinds.count(ScopeChangeKind.criterion_added) == 1
     assert ScopeChangeKind.too_many_use_cases in kinds  # the fourth use case
     assert all(c.added_after_kickoff for c in poc.criteria)
     assert_inert(sb.slack.posts(DEAL), "<!here>")
