@@ -1,0 +1,14 @@
+"""`python -m bench`: every benchmark, one after the other, figures printed as Markdown."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import latency, sweep_scale
+
+if __name__ == "__main__":
+    print("## Request latency\n")
+    sys.argv = [sys.argv[0]]
+    latency.main()
+    print("\n## Sweep scaling\n")
+    sweep_scale.main()

@@ -1,0 +1,90 @@
+"""Sweep scaling: plan + claim for N active POCs, next to the floor of SELECTing the same rows.
+
+`python -m bench.sweep_scale [--sizes 1000 10000] [--databases sqlite postgres]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from datetime import date
+
+import sqlalchemy as sa
+
+from bench.common import PG_URL, database, peak_rss_mb
+from scheduler.sweep import _claim, plan
+from storage import models as m
+from tests.scheduler.seed import local, new_poc, seed_bulk
+from tests.scheduler.test_sweep_scale import counting
+
+DAY = date(2026, 10, 21)
+NOW = local(DAY, 9, 5)
+
+
+async def floor(db: object) -> float:
+    """Time to read the same rows with one plain SELECT per table, building nothing."""
+    t = time.perf_counter()
+    async with db.session() as s:  # type: ignore[attr-defined]
+        for model in (m.Poc, m.Stakeholder, m.UseCase, m.Criterion, m.Milestone, m.Checkin):
+            (await s.exec(sa.select(model.__table__))).all()
+    return time.perf_counter() - t
+
+
+async def one(kind: str, n: int) -> dict[str, object]:
+    async with database(kind) as db:
+        news = [
+            new_poc(
+                channel=f"C{i:06d}",
+                start=DAY,
+                end=date(2026, 11, 3),
+                exec_briefed=i % 2 == 0,
+                use_cases=("Ingest logs", "Deploy via CI/CD", "SSO via Okta"),
+            )
+            for i in range(n)
+        ]
+        await seed_bulk(db, news)
+        with counting(db) as statements:
+            t = time.perf_counter()
+            due = await plan(db, NOW)
+            planned = time.perf_counter() - t
+            claims = await _claim(db, due, NOW)
+            total = time.perf_counter() - t
+        base = await floor(db)
+        return {
+            "db": kind,
+            "pocs": n,
+            "plan_s": round(planned, 2),
+            "plan_claim_s": round(total, 2),
+            "floor_s": round(base, 2),
+            "ratio": round(planned / base, 1),
+            "queries": len(statements),
+            "claimed": len(claims),
+            "peak_rss_mb": round(peak_rss_mb()),
+        }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument(
+        "--databases", nargs="+", default=["sqlite", "postgres"] if PG_URL else ["sqlite"]
+    )
+    args = p.parse_args()
+    print(
+        "| db | POCs | plan s | plan+claim s | SELECT floor s | plan/floor | queries | claimed "
+        "| peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for kind in args.databases:
+        for n in args.sizes:
+            r = asyncio.run(one(kind, n))
+            print(
+                f"| {r['db']} | {r['pocs']:,} | {r['plan_s']} | {r['plan_claim_s']} | "
+                f"{r['floor_s']} | {r['ratio']} | {r['queries']} | {r['claimed']:,} | "
+                f"{r['peak_rss_mb']} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
