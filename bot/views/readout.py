@@ -10,7 +10,18 @@ from bot.domain import Poc, Role
 from bot.governance import score
 from bot.views.kickoff import person_label
 from bot.views.status import criterion_line
-from bot.views.text import actions, button, context, escape, fit_blocks, header, section, user
+from bot.views.text import (
+    MAX_MESSAGE_BLOCKS,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    fit_blocks,
+    header,
+    section,
+    user,
+)
 
 AGREE = "readout_agree"
 DISAGREE = "readout_disagree"
@@ -31,10 +42,15 @@ def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
     if s.pending:
         verdict += f", ⏳ *{s.pending} still pending* — mark them before asking for sign-off"
     blocks.append(section(verdict))
+    if poc.parked:
+        # Rule 7: what was parked is listed, so Phase 2 starts from an agreed list.
+        items = [f"• {escape(clip(p.text, 200))}" for p in poc.parked[:20]]
+        more = f"\n…and {len(poc.parked) - 20} more" if len(poc.parked) > 20 else ""
+        blocks.append(section("*Parked for Phase 2 (after purchase)*\n" + "\n".join(items) + more))
     sponsors = ", ".join(
         person_label(poc, r) for r in (Role.exec_sponsor, Role.business_sponsor, Role.champion)
     )
-    blocks += [
+    ask = [
         section(
             "*Did we meet the success criteria we agreed together?* "
             f"Sponsors ({sponsors}): if yes, this is the technical validation sign-off."
@@ -46,7 +62,8 @@ def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
         ),
         context("The SE or AE may record a sponsor's answer given in the meeting."),
     ]
-    return fit_blocks(blocks)
+    # The question and its buttons must survive any trimming: fit the body around them.
+    return [*fit_blocks(blocks, MAX_MESSAGE_BLOCKS - len(ask)), *ask]
 
 
 def readout_text(poc: Poc, now: datetime) -> str:
@@ -61,11 +78,12 @@ def signoff_blocks(poc: Poc, *, sponsor_id: str) -> list[dict[str, Any]]:
 
 def signoff_text(poc: Poc, *, sponsor_id: str) -> str:
     ae = poc.person(Role.ae)
-    handover = (
-        f"Over to {user(ae.user_id)} for the commercial next steps."
-        if ae and ae.user_id
-        else "The AE is not named yet: add them so the commercial steps have an owner."
-    )
+    if ae and ae.user_id:
+        handover = f"Over to {user(ae.user_id)} for the commercial next steps."
+    elif ae and ae.name:
+        handover = f"Over to {escape(ae.name)} (AE) for the commercial next steps."
+    else:
+        handover = "The AE is not named yet: add them so the commercial steps have an owner."
     return (
         f"✅ {user(sponsor_id)} agreed: *technically validated*. The sign-off is recorded. "
         + handover

@@ -9,6 +9,7 @@ from bot.domain import MILESTONE_TITLES, Criterion, Health, Poc, ScopeResolution
 from bot.governance import days_left, health, next_milestone, qualify, score, sponsor_pulse
 from bot.views.kickoff import VERDICT_EMOJI
 from bot.views.text import (
+    MAX_MESSAGE_BLOCKS,
     actions,
     bullets,
     button,
@@ -82,14 +83,13 @@ def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[di
                 f"trend {pulse.trend}"
             ),
         ]
-    blocks.append(
-        actions(
-            button("Log check-in", "status_checkin", str(poc.id), style="primary"),
-            button("Add criterion", "status_criteria", str(poc.id)),
-            block_id="status_actions",
-        )
+    buttons = actions(
+        button("Log check-in", "status_checkin", str(poc.id), style="primary"),
+        button("Add criterion", "status_criteria", str(poc.id)),
+        block_id="status_actions",
     )
-    return fit_blocks(blocks)
+    # The buttons survive any trimming: fit the scoreboard around them.
+    return [*fit_blocks(blocks, MAX_MESSAGE_BLOCKS - 1), buttons]
 
 
 def status_text(poc: Poc, now: datetime) -> str:

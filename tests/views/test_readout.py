@@ -1,0 +1,164 @@
+"""bot.views.readout: the read-out (PRODUCT.md rule 9), the sign-off and the objection."""
+
+from __future__ import annotations
+
+from bot.domain import Criterion, Role, Stakeholder, UseCase, Verdict
+from bot.views.readout import (
+    disagree_blocks,
+    disagree_text,
+    readout_blocks,
+    readout_text,
+    signoff_blocks,
+    signoff_text,
+)
+from bot.views.text import escape
+from tests.views.checks import assert_escaped, check_blocks, elements, mrkdwn_texts
+from tests.views.factories import AE, CHAMPION, CRITERIA, EVIL, EVIL_ESCAPED, NOW, SE, make_poc
+
+
+def texts(blocks: list[dict]) -> str:
+    return "\n".join(mrkdwn_texts(blocks))
+
+
+def test_the_readout() -> None:
+    blocks = readout_blocks(make_poc(), NOW)
+    check_blocks(blocks)
+    assert blocks[0]["type"] == "header" and "Acme Corp" in blocks[0]["text"]["text"]
+    text = texts(blocks)
+    # the pain, restated, line by line as a quote
+    assert ">Our on-call team drowns in logs.\n>Incidents take hours to find." in text
+    # each criterion, with its result, under its use case
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    for uc in make_poc().use_cases:
+        own = next(s for s in sections if s.startswith(f"*{uc.title}*"))
+        for c in CRITERIA:
+            assert (c.statement in own) is (c.use_case_id == uc.id)
+    assert "✅ Ingests 500 GB" in text and "❌ Keeps 30 days" in text
+    assert "⚠️ Rollback" in text and "⏳ Pages on-call" in text
+    assert "3 of 6 criteria passed" in text and "1 failed" in text
+    # the question, and who is asked
+    assert "agree" in text.lower() or "Did we meet" in text
+    assert "<@UEXEC>" in text and "<@UCHAMP>" in text and "Sam Ortiz" in text
+
+
+def test_pending_criteria_are_called_out() -> None:
+    text = texts(readout_blocks(make_poc(), NOW))
+    assert "2 still pending" in text
+    done = tuple(
+        c
+        if c.verdict != Verdict.pending
+        else Criterion(c.id, c.use_case_id, c.statement, verdict=Verdict.passed)
+        for c in CRITERIA
+    )
+    text = texts(readout_blocks(make_poc(criteria=done), NOW))
+    assert "pending" not in text
+    assert "5 of 6 criteria passed" in text
+
+
+def test_the_buttons() -> None:
+    poc = make_poc()
+    buttons = {e["action_id"]: e for e in elements(readout_blocks(poc, NOW))}
+    assert set(buttons) == {"readout_agree", "readout_disagree"}
+    agree, disagree = buttons["readout_agree"], buttons["readout_disagree"]
+    assert agree["text"]["text"] == "✅ Agree — technically validated"
+    assert agree["style"] == "primary"
+    assert disagree["text"]["text"] == "Something is missing"
+    assert "style" not in disagree
+    assert agree["value"] == disagree["value"] == str(poc.id)
+
+
+def test_no_pain_and_a_use_case_without_criteria() -> None:
+    poc = make_poc(pain="", use_cases=(*make_poc().use_cases, UseCase(4, "Audit trail")))
+    blocks = readout_blocks(poc, NOW)
+    check_blocks(blocks)
+    text = texts(blocks)
+    assert "business pain" not in text
+    assert "*Audit trail*\n_no criteria were set_" in text
+
+
+def test_missing_sponsors_are_named_as_missing() -> None:
+    blocks = readout_blocks(make_poc(stakeholders=(SE, AE)), NOW)
+    check_blocks(blocks)
+    assert "not named yet" in texts(blocks)
+
+
+def test_escaped() -> None:
+    poc = make_poc(
+        prospect=EVIL,
+        pain=EVIL,
+        use_cases=(UseCase(1, EVIL),),
+        criteria=(Criterion(1, 1, EVIL),),
+        stakeholders=(Stakeholder(Role.exec_sponsor, name=EVIL),),
+    )
+    blocks = readout_blocks(poc, NOW)
+    check_blocks(blocks)
+    fallback = readout_text(poc, NOW)
+    assert_escaped(blocks, fallback)
+    assert EVIL_ESCAPED in fallback
+
+
+def test_a_huge_readout_fits_in_one_message() -> None:
+    use_cases = tuple(UseCase(i, f"Use case {i}") for i in range(1, 70))
+    criteria = tuple(Criterion(i, i, "&" * 2900) for i in range(1, 70))
+    blocks = readout_blocks(make_poc(use_cases=use_cases, criteria=criteria, pain="<" * 5000), NOW)
+    check_blocks(blocks)
+
+
+def test_readout_text() -> None:
+    assert readout_text(make_poc(), NOW) == "Read-out for Acme Corp: 3 of 6 criteria passed"
+
+
+# ---------------------------------------------------------------- sign-off and objection
+
+
+def test_signoff_hands_over_to_the_ae() -> None:
+    poc = make_poc()
+    blocks = signoff_blocks(poc, sponsor_id="UEXEC")
+    check_blocks(blocks)
+    text = signoff_text(poc, sponsor_id="UEXEC")
+    assert text in texts(blocks)
+    assert "<@UEXEC> agreed" in text
+    assert "technically validated" in text
+    assert "Over to <@UAE> for the commercial" in text
+
+
+def test_signoff_without_an_ae() -> None:
+    poc = make_poc(stakeholders=(SE, CHAMPION))
+    text = signoff_text(poc, sponsor_id="UCHAMP")
+    check_blocks(signoff_blocks(poc, sponsor_id="UCHAMP"))
+    assert "AE is not named" in text
+    assert "<@None>" not in text and "Over to" not in text
+
+
+def test_signoff_to_an_ae_outside_slack_names_them() -> None:
+    poc = make_poc(stakeholders=(SE, Stakeholder(Role.ae, name="Pat <!here>")))
+    text = signoff_text(poc, sponsor_id="UCHAMP")
+    assert "Over to Pat &lt;!here&gt; (AE)" in text
+    assert "not named" not in text
+
+
+def test_parked_items_are_listed_in_the_readout() -> None:
+    poc = make_poc()
+    assert poc.parked, "the factory parks one item"
+    text = texts(readout_blocks(poc, NOW))
+    assert "Parked for Phase 2" in text
+    assert all(escape(p.text) in text for p in poc.parked)
+
+
+def test_the_signoff_buttons_survive_trimming() -> None:
+    many = tuple(UseCase(id=100 + i, title=f"Use case {i}") for i in range(80))
+    blocks = readout_blocks(make_poc(use_cases=many), NOW)
+    check_blocks(blocks)
+    actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["readout_agree", "readout_disagree"]
+
+
+def test_disagree() -> None:
+    poc = make_poc()
+    blocks = disagree_blocks(poc, user_id="UCHAMP")
+    check_blocks(blocks)
+    text = disagree_text(poc, user_id="UCHAMP")
+    assert text in texts(blocks)
+    assert "<@UCHAMP>" in text
+    assert "What is missing?" in text
+    assert "thread" in text
