@@ -14,38 +14,20 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
-from bot.domain import MILESTONE_TITLES, MilestoneKind, Poc
+from bot.app import deps_of
+from bot.domain import MILESTONE_TITLES, MilestoneKind
 from bot.governance import add_business_days, local_today
 from bot.views.criteria import criteria_modal
 from bot.views.status import status_blocks
 from bot.views.text import day, plain, user
 from handlers.checkins import open_checkin_modal
 from handlers.readout import publish_readout
-from handlers.request import poc_by_value, tell_user
-from handlers.scope import _update_nudge
+from handlers.request import clicked_poc, show_acted
 from handlers.sponsor import open_sponsor_modal
 from handlers.status import insider
 from storage import repo
 
 log = logging.getLogger(__name__)
-
-NOT_YOURS = "That POC is not one of yours (or it has been closed)."
-
-
-async def _poc_of(
-    body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> Poc | None:
-    deps = deps_of(context)
-    poc = await poc_by_value(deps, team_id=tenant(context), value=action.get("value"))
-    if poc is None:
-        await tell_user(
-            client,
-            user_id=body["user"]["id"],
-            channel_id=(body.get("channel") or {}).get("id"),
-            text=NOT_YOURS,
-        )
-    return poc
 
 
 def _key(action: dict[str, Any]) -> str:
@@ -60,7 +42,7 @@ async def log_checkin(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    if poc := await _poc_of(body, action, context, client):
+    if poc := await clicked_poc(body, action, context, client):
         await open_checkin_modal(
             client, trigger_id=body["trigger_id"], poc=poc, now=deps_of(context).clock()
         )
@@ -74,7 +56,7 @@ async def log_sponsor(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    if poc := await _poc_of(body, action, context, client):
+    if poc := await clicked_poc(body, action, context, client):
         await open_sponsor_modal(client, trigger_id=body["trigger_id"], poc=poc)
 
 
@@ -86,7 +68,7 @@ async def add_criterion(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    if poc := await _poc_of(body, action, context, client):
+    if poc := await clicked_poc(body, action, context, client):
         await client.views_open(trigger_id=body["trigger_id"], view=criteria_modal(poc))
 
 
@@ -98,7 +80,7 @@ async def show_status(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    if poc := await _poc_of(body, action, context, client):
+    if poc := await clicked_poc(body, action, context, client):
         now = deps_of(context).clock()
         blocks = status_blocks(poc, now, internal=insider(poc, body["user"]["id"]))
         await client.views_open(
@@ -120,9 +102,9 @@ async def post_readout(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    if poc := await _poc_of(body, action, context, client):
+    if poc := await clicked_poc(body, action, context, client):
         await publish_readout(client, deps_of(context), poc=poc, user_id=body["user"]["id"])
-        await _update_nudge(
+        await show_acted(
             client, body, key=_key(action), note=f"✓ Read-out posted by {user(body['user']['id'])}"
         )
 
@@ -135,7 +117,7 @@ async def milestone_done(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    poc = await _poc_of(body, action, context, client)
+    poc = await clicked_poc(body, action, context, client)
     key = _key(action)
     try:
         kind = MilestoneKind(key.removeprefix("milestone:"))
@@ -149,7 +131,7 @@ async def milestone_done(
         await repo.mark_milestone_done(
             s, team_id=poc.team_id, poc_id=poc.id, kind=kind, by=user_id, now=deps.clock()
         )
-    await _update_nudge(
+    await show_acted(
         client, body, key=key, note=f"✓ {MILESTONE_TITLES[kind]} marked done by {user(user_id)}"
     )
 
@@ -163,7 +145,7 @@ async def snooze(
 ) -> None:
     """Skip this nudge on the next business day; it is back the one after."""
     await ack()
-    poc = await _poc_of(body, action, context, client)
+    poc = await clicked_poc(body, action, context, client)
     key = _key(action)
     if poc is None or not key:
         return
@@ -171,7 +153,7 @@ async def snooze(
     until = add_business_days(local_today(deps.clock(), poc.tz), 2)
     async with deps.db.transaction() as s:
         await repo.snooze(s, team_id=poc.team_id, poc_id=poc.id, key=key, until=until)
-    await _update_nudge(
+    await show_acted(
         client,
         body,
         key=key,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -26,13 +25,12 @@ from bot.views.criteria import (
     read_criterion,
 )
 from bot.views.text import escape
-from handlers.request import Command, tell_user
+from handlers.request import GONE, Command, modal_poc, tell_user
 from storage import repo
 
 log = logging.getLogger(__name__)
 
 SAVE_FAILED = "Couldn't save the criterion just now. Nothing is lost: press Add again."
-GONE = "This POC is no longer open here. Close this window and try /poc status."
 
 
 async def open_criteria(cmd: Command) -> None:
@@ -45,13 +43,6 @@ async def open_criteria(cmd: Command) -> None:
     await cmd.client.views_open(trigger_id=cmd.trigger_id, view=criteria_modal(poc))
 
 
-def _poc_id(view: dict[str, Any]) -> int | None:
-    try:
-        return int(json.loads(view.get("private_metadata") or "{}")["poc_id"])
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
 async def submit_criterion(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
@@ -59,9 +50,7 @@ async def submit_criterion(
     team_id = tenant(context)
     user_id = body["user"]["id"]
     view = body["view"]
-    poc_id = _poc_id(view)
-    async with deps.db.session() as s:
-        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id) if poc_id else None
+    poc = await modal_poc(deps, team_id=team_id, view=view)
     if poc is None:
         await ack(response_action="errors", errors={"statement": GONE})
         return

@@ -24,7 +24,7 @@ from bot.views.readout import (
     signoff_blocks,
     signoff_text,
 )
-from handlers.request import Command, poc_by_value, tell_user
+from handlers.request import Command, clicked_poc, tell_user
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -88,10 +88,11 @@ async def answer_readout(
     team_id = tenant(context)
     user_id = body["user"]["id"]
     channel_id = (body.get("channel") or {}).get("id")
-    poc = await poc_by_value(deps, team_id=team_id, value=action.get("value"))
-    if poc is None or not may_answer(poc, user_id):
-        text = NOT_A_SPONSOR if poc else "That POC is not one of yours."
-        await tell_user(client, user_id=user_id, channel_id=channel_id, text=text)
+    poc = await clicked_poc(body, action, context, client)
+    if poc is None:
+        return
+    if not may_answer(poc, user_id):
+        await tell_user(client, user_id=user_id, channel_id=channel_id, text=NOT_A_SPONSOR)
         return
     agreed = action["action_id"] == AGREE
     now = deps.clock()

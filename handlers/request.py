@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -15,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Deps, deps_of, tenant
 from bot.domain import Poc
+from bot.views.nudges import acted_blocks
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -128,8 +131,6 @@ async def user_tz(client: AsyncWebClient, user_id: str, default: str) -> str:
 
 def metadata_poc_id(view: dict[str, Any]) -> int | None:
     """The POC id a modal carries in private_metadata (set by us when we opened it)."""
-    import json
-
     try:
         return int(json.loads(view.get("private_metadata") or "{}")["poc_id"])
     except (ValueError, KeyError, TypeError):
@@ -146,8 +147,6 @@ async def modal_poc(deps: Deps, *, team_id: str, view: dict[str, Any]) -> Poc | 
 
 def local_noon(day: Any, tz: str, now: datetime) -> datetime:
     """When something that happened on `day` is recorded: now if today, else local noon."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(tz)
     if now.astimezone(zone).date() == day:
         return now
@@ -155,3 +154,36 @@ def local_noon(day: Any, tz: str, now: datetime) -> datetime:
 
 
 GONE = "This POC is no longer open here. Close this window and try `/poc status`."
+NOT_YOURS = "That POC is not one of yours (or it has been closed)."
+
+
+async def clicked_poc(
+    body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> Poc | None:
+    """The POC a button's value names, within the clicker's installation; else say so."""
+    poc = await poc_by_value(deps_of(context), team_id=tenant(context), value=action.get("value"))
+    if poc is None:
+        await tell_user(
+            client,
+            user_id=body["user"]["id"],
+            channel_id=(body.get("channel") or {}).get("id"),
+            text=NOT_YOURS,
+        )
+    return poc
+
+
+async def show_acted(client: AsyncWebClient, body: dict[str, Any], *, key: str, note: str) -> None:
+    """Replace the acted-on nudge's buttons with what was done, for everyone in the channel."""
+    message = body.get("message")
+    channel_id = (body.get("channel") or {}).get("id")
+    if not message or not channel_id:
+        return
+    try:
+        await client.chat_update(
+            channel=channel_id,
+            ts=message["ts"],
+            text=message.get("text") or note,
+            blocks=acted_blocks(message.get("blocks") or [], key=key, note=note),
+        )
+    except SlackApiError as e:
+        log.info("could not update the nudge message: %s", e.response.get("error"))

@@ -13,9 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import deps_of, tenant
 from bot.domain import ScopeResolution
-from bot.views.nudges import acted_blocks
 from bot.views.text import clip, escape, section, user
-from handlers.request import Command, poc_by_value, tell_user
+from handlers.request import Command, clicked_poc, show_acted, tell_user
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -61,16 +60,20 @@ async def resolve_change(
     deps = deps_of(context)
     team_id = tenant(context)
     user_id = body["user"]["id"]
-    channel_id = (body.get("channel") or {}).get("id")
-    poc = await poc_by_value(deps, team_id=team_id, value=action.get("value"))
+    poc = await clicked_poc(body, action, context, client)
     try:
         change_id = int(str(action.get("value", "")).split(":", 1)[1])
     except (IndexError, ValueError):
         change_id = -1
-    change = next((c for c in poc.scope_changes if c.id == change_id), None) if poc else None
-    if poc is None or change is None:
+    if poc is None:
+        return
+    change = next((c for c in poc.scope_changes if c.id == change_id), None)
+    if change is None:
         await tell_user(
-            client, user_id=user_id, channel_id=channel_id, text="That POC is not one of yours."
+            client,
+            user_id=user_id,
+            channel_id=(body.get("channel") or {}).get("id"),
+            text="That scope change is not part of this POC any more.",
         )
         return
     parked = action["action_id"] == "scope_park"
@@ -96,26 +99,7 @@ async def resolve_change(
         note = f"✓ Parked for Phase 2 by {user(user_id)}: {escape(clip(change.detail, 200))}"
     else:
         note = f"✓ Accepted into this POC by {user(user_id)}: the plan grows, mind the dates."
-    await _update_nudge(client, body, key=f"scope_creep:{change_id}", note=note)
-
-
-async def _update_nudge(
-    client: AsyncWebClient, body: dict[str, Any], *, key: str, note: str
-) -> None:
-    """Replace the acted-on nudge's buttons with what was done, for everyone in the channel."""
-    message = body.get("message")
-    channel_id = (body.get("channel") or {}).get("id")
-    if not message or not channel_id:
-        return
-    try:
-        await client.chat_update(
-            channel=channel_id,
-            ts=message["ts"],
-            text=message.get("text") or note,
-            blocks=acted_blocks(message.get("blocks") or [], key=key, note=note),
-        )
-    except SlackApiError as e:
-        log.info("could not update the nudge message: %s", e.response.get("error"))
+    await show_acted(client, body, key=f"scope_creep:{change_id}", note=note)
 
 
 def register(app: AsyncApp) -> None:
