@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from bench.common import PG_URL, database, peak_rss_mb
 from scheduler.sweep import _claim, plan
 from storage import models as m
+from tests.queries import counting
 from tests.scheduler.seed import local, new_poc, seed_bulk
-from tests.scheduler.test_sweep_scale import counting
 
 DAY = date(2026, 10, 21)
 NOW = local(DAY, 9, 5)

@@ -5,37 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.sweep import _claim, plan
 from storage import repo
 from storage.db import Database
+from tests.queries import counting
 from tests.scheduler.seed import TEAM, local, new_poc, seed_bulk
 
 DAY = date(2026, 10, 21)
 MORNING = local(DAY, 9, 5)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", count)
 
 
 async def seed_many(db: Database, n: int, *, first: int = 0) -> None:

@@ -23,6 +23,7 @@ from bot.domain import (
 from storage import repo
 from storage.db import Database, async_url
 from storage.migrate import current_revision, upgrade
+from tests.queries import counting
 
 NOW = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
@@ -133,23 +134,45 @@ async def test_live_poc_for_channel_skips_finished_ones(db: Database) -> None:
 async def test_load_pocs_query_count_does_not_grow(db: Database) -> None:
     for i in range(12):
         await create(db, channel=f"C{i}")
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
+    with counting(db) as statements:
         async with db.session() as s:
             one = await repo.load_pocs(s, team_id="T1", poc_ids=[1])
             for_one = len(statements)
             statements.clear()
             many = await repo.load_pocs(s, team_id="T1")
             for_many = len(statements)
-    finally:
-        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", count)
     assert len(one) == 1 and len(many) == 12
     assert for_one == for_many == 11
+
+
+async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
+    db: Database,
+) -> None:
+    poc_id = await create(db)
+    async with db.transaction() as s:
+        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        assert poc is not None
+        await repo.add_criterion(
+            s,
+            team_id="T1",
+            poc_id=poc_id,
+            use_case_id=poc.use_cases[0].id,
+            statement="Ingests 500 GB in 1 hour",
+            method="",
+            lint_flags=(),
+            after_kickoff=False,
+            created_by="U1",
+            now=NOW,
+        )
+    with counting(db) as statements:
+        async with db.session() as s:
+            outline = await repo.load_poc(s, team_id="T1", poc_id=poc_id, outline=True)
+            whole = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+    assert outline is not None and whole is not None
+    assert len(statements) == 4 + 11
+    assert outline.use_cases == whole.use_cases and outline.milestones == whole.milestones
+    assert outline.stakeholders == whole.stakeholders
+    assert len(whole.criteria) == 1 and outline.criteria == ()
 
 
 async def test_a_retried_reaction_event_is_recorded_once(db: Database) -> None:
