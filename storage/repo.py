@@ -43,52 +43,54 @@ async def create_poc(
     session: AsyncSession, *, team_id: str, new: domain.NewPoc, now: datetime
 ) -> int:
     """Store a POC with its people, use cases and plan; returns its id. Caller commits."""
-    poc = m.Poc(
-        team_id=team_id,
-        channel_id=new.channel_id,
-        internal_channel_id=new.internal_channel_id,
-        prospect=new.prospect,
-        pain=new.pain,
-        tz=new.tz,
-        start_date=new.start,
-        end_date=new.end,
-        original_end_date=new.end,
-        cadence=new.cadence,
-        budget_confirmed=new.budget_confirmed,
-        skin=new.skin,
-        status=domain.Status.active,
-        created_by=new.created_by,
-        created_at=now,
-        updated_at=now,
+    poc_id = await session.scalar(
+        sa.insert(_t(m.Poc))
+        .values(
+            team_id=team_id,
+            channel_id=new.channel_id,
+            internal_channel_id=new.internal_channel_id,
+            prospect=new.prospect,
+            pain=new.pain,
+            tz=new.tz,
+            start_date=new.start,
+            end_date=new.end,
+            original_end_date=new.end,
+            cadence=new.cadence,
+            budget_confirmed=new.budget_confirmed,
+            skin=new.skin,
+            status=domain.Status.active,
+            created_by=new.created_by,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(_t(m.Poc).c.id)
     )
-    session.add(poc)
-    await session.flush()
-    assert poc.id is not None
-    for p in new.people:
-        session.add(
-            m.Stakeholder(
-                team_id=team_id,
-                poc_id=poc.id,
-                role=p.role,
-                user_id=p.user_id,
-                name=p.name,
-                briefed_at=p.briefed_at,
-            )
-        )
-    for i, title in enumerate(new.use_cases):
-        session.add(
-            m.UseCase(team_id=team_id, poc_id=poc.id, title=title, position=i, created_at=now)
-        )
-    for kind, due in new.milestones.items():
-        done = now if kind in new.done else None
-        by = new.created_by if done else None
-        session.add(
-            m.Milestone(
-                team_id=team_id, poc_id=poc.id, kind=kind, due=due, done_at=done, done_by=by
-            )
-        )
-    await session.flush()
-    return poc.id
+    assert poc_id is not None
+    # One executemany per table: the ORM would send one INSERT … RETURNING per row on
+    # SQLite (13 round trips for a typical POC, measured at 15 ms of a 40 ms submission).
+    key = {"team_id": team_id, "poc_id": poc_id}
+    people = [
+        {**key, "role": p.role, "user_id": p.user_id, "name": p.name, "briefed_at": p.briefed_at}
+        for p in new.people
+    ]
+    use_cases = [
+        {**key, "title": title, "position": i, "created_at": now}
+        for i, title in enumerate(new.use_cases)
+    ]
+    milestones = [
+        {
+            **key,
+            "kind": kind,
+            "due": due,
+            "done_at": now if kind in new.done else None,
+            "done_by": new.created_by if kind in new.done else None,
+        }
+        for kind, due in new.milestones.items()
+    ]
+    for model, rows in ((m.Stakeholder, people), (m.UseCase, use_cases), (m.Milestone, milestones)):
+        if rows:
+            await session.exec(sa.insert(_t(model)), params=rows)
+    return int(poc_id)
 
 
 # ---------------------------------------------------------------- finding a POC
@@ -139,11 +141,14 @@ async def load_pocs(
     statuses: Sequence[str] | None = LIVE_STATUSES,
     member: str | None = None,
     unblocked_only: bool = False,
+    outline: bool = False,
 ) -> list[domain.Poc]:
     """Whole POCs as domain snapshots, in 11 queries whatever their number.
 
     `team_id=None` is for the scheduler only, which sweeps every installation at once.
     `member` keeps the POCs that Slack user takes part in (App Home).
+    `outline` loads people, use cases and milestones only (4 queries), leaving the rest
+    empty: enough to check a form before the ack, never to render or judge a POC.
     """
     poc = _t(m.Poc)
     where: list[Any] = []
@@ -179,8 +184,25 @@ async def load_pocs(
 
     people = await children(m.Stakeholder, _t(m.Stakeholder).c.id)
     use_cases = await children(m.UseCase, _t(m.UseCase).c.position, _t(m.UseCase).c.id)
-    criteria = await children(m.Criterion, _t(m.Criterion).c.id)
     milestones = await children(m.Milestone, _t(m.Milestone).c.due)
+    if outline:
+        return [
+            _poc(
+                r,
+                people=people[r.id],
+                use_cases=use_cases[r.id],
+                milestones=milestones[r.id],
+                criteria=[],
+                checkins=[],
+                engagements=[],
+                changes=[],
+                parked=[],
+                snoozes=[],
+                once=[],
+            )
+            for r in rows
+        ]
+    criteria = await children(m.Criterion, _t(m.Criterion).c.id)
     checkins = await children(m.Checkin, _t(m.Checkin).c.held_on, _t(m.Checkin).c.id)
     engagements = await children(m.Engagement, _t(m.Engagement).c.at)
     changes = await children(m.ScopeChange, _t(m.ScopeChange).c.id)
@@ -211,8 +233,12 @@ async def load_pocs(
     ]
 
 
-async def load_poc(session: AsyncSession, *, team_id: str, poc_id: int) -> domain.Poc | None:
-    found = await load_pocs(session, team_id=team_id, poc_ids=[poc_id], statuses=None)
+async def load_poc(
+    session: AsyncSession, *, team_id: str, poc_id: int, outline: bool = False
+) -> domain.Poc | None:
+    found = await load_pocs(
+        session, team_id=team_id, poc_ids=[poc_id], statuses=None, outline=outline
+    )
     return found[0] if found else None
 
 
