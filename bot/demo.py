@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.app import web_client
 from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
 from scheduler.delivery import Delivery, Pacer
@@ -261,7 +260,7 @@ class Demo:
             local.date(), datetime.min.time().replace(hour=9, minute=5), ZoneInfo(TZ)
         )
         self.sb.clock.set(at.astimezone(UTC))
-        client = web_client(self.sb.deps.settings, retry_server_errors=False)
+        client = self.sb.sweep_client
         # No pacing: the stand-in has no rate limit, and the demo should not wait for one.
         delivery = Delivery(client, self.sb.db, channels=self.sb.deps.channels, pacer=Pacer(0))
         report = await sweep(self.sb.db, client, self.sb.clock.now, delivery=delivery)

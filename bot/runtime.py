@@ -10,7 +10,7 @@ from contextlib import suppress
 from slack_sdk.errors import SlackApiError
 
 from bot import dates
-from bot.app import Deps, build_app
+from bot.app import Deps, build_app, close_client
 from bot.config import ConfigError, Settings
 from bot.server import Server, web_app
 from storage.db import Database
@@ -54,6 +54,7 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
     try:
         auth = await app.client.auth_test()
     except SlackApiError as e:
+        await close_client(app.client)
         await db.dispose()
         raise ConfigError(
             f"Slack rejected SLACK_BOT_TOKEN ({e.response.get('error')}); "
@@ -89,4 +90,5 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
         if socket_handler is not None:
             await socket_handler.close_async()
         await server.stop()
+        await close_client(app.client)
         await db.dispose()

@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import utc_now, web_client
+from bot.app import close_client, utc_now, web_client
 from bot.config import Settings
 from bot.privacy import ChannelInfo
 from scheduler.delivery import Delivery
@@ -45,6 +45,7 @@ class Clock:
         self.settings = settings
         self.db = db
         # 5xx are not retried by the client: re-posting is the sent-log's decision.
+        self._owns_client = client is None
         self.client = client or web_client(settings, retry_server_errors=False)
         self.now = now
         self.channels = ChannelInfo()
@@ -125,6 +126,8 @@ class Clock:
                 await self._lock_conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
             await self._lock_conn.close()
             self._lock_conn = None
+        if self._owns_client:
+            await close_client(self.client)  # type: ignore[arg-type]
 
 
 async def run_clock(settings: Settings) -> None:

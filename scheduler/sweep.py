@@ -128,17 +128,19 @@ async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[repo.C
 
 async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) -> int:
     """`python -m bot sweep [--now …] [--dry-run]`: one sweep, printed for an operator."""
-    from bot.app import utc_now, web_client
+    from bot.app import close_client, utc_now, web_client
     from bot.runtime import open_database
 
     at = now or utc_now()
     if not dry_run:
         settings.require_slack()
     db = await open_database(settings)
+    client = None if dry_run else web_client(settings, retry_server_errors=False)
     try:
-        client = None if dry_run else web_client(settings, retry_server_errors=False)
         report = await sweep(db, client, at, nudge_hour=settings.nudge_hour, dry_run=dry_run)
     finally:
+        if client is not None:
+            await close_client(client)
         await db.dispose()
     print(describe(report, dry_run=dry_run))
     return 0 if dry_run or not report.delivery.failed else 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.app import Deps, build_app, web_client
+from bot.app import Deps, build_app, close_client, web_client
 from bot.config import Settings
 from bot.sandbox.signing import Reply, SlackClient
 from bot.sandbox.slack_api import Message, SlackStandIn
@@ -81,8 +81,10 @@ class Sandbox:
         self.deps = Deps(
             settings=settings, db=self.db, clock=self.clock, bot_user_id=self.slack.bot_user_id
         )
-        app = build_app(self.deps, client=web_client(settings))
-        self.server = Server(web_app(app, self.db))
+        self.app = build_app(self.deps, client=web_client(settings))
+        # What the clock would use: no client-side retry of 5xx, the sent-log decides.
+        self.sweep_client = web_client(settings, retry_server_errors=False)
+        self.server = Server(web_app(self.app, self.db))
         port = await self.server.start("127.0.0.1", 0)
         # Signatures carry the real time: Bolt rejects requests older than five minutes by
         # the wall clock, whatever day the bot's own clock says it is.
@@ -94,6 +96,8 @@ class Sandbox:
         await self.client.close()
         if self.server:
             await self.server.stop()
+            await close_client(self.app.client)
+            await close_client(self.sweep_client)
         await self.slack.stop()
 
     # ------------------------------------------------------------------ common journeys

@@ -3,8 +3,6 @@ end to end over signed HTTP."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.domain import MilestoneKind, ScopeResolution, Status
 from bot.sandbox.harness import Sandbox
 from scheduler.delivery import Delivery, Pacer
@@ -133,7 +131,7 @@ async def test_app_home_lists_the_users_pocs(sb: Sandbox) -> None:
 async def test_nudge_buttons_and_foreign_values(sb: Sandbox) -> None:
     sb.clock.advance(days=1)  # Tuesday: kickoff is overdue, the milestone nudge is due
     poc = await create_poc(sb, start="yesterday")
-    delivery = Delivery(_client(sb), sb.db, pacer=Pacer(0))
+    delivery = Delivery(sb.sweep_client, sb.db, pacer=Pacer(0))
     report = await sweep(sb.db, delivery.client, sb.clock.now, delivery=delivery)
     assert report.delivery.sent >= 1
     nudge = next(m for m in sb.slack.posts(DEAL) if m.metadata and "log_ids" in str(m.metadata))
@@ -161,12 +159,6 @@ async def test_nudge_buttons_and_foreign_values(sb: Sandbox) -> None:
 
 async def _snoozed(sb: Sandbox, poc_id: int) -> bool:
     return bool((await load(sb, poc_id)).snoozed_until)
-
-
-def _client(sb: Sandbox) -> Any:
-    from bot.app import web_client
-
-    return web_client(sb.deps.settings, retry_server_errors=False)
 
 
 async def test_scope_creep_buttons_park_the_change(sb: Sandbox) -> None:

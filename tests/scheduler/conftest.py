@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import web_client
+from bot.app import close_client, web_client
 from bot.config import Settings
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery, Pacer
@@ -27,11 +27,12 @@ async def slack() -> AsyncIterator[SlackStandIn]:
 
 
 @pytest.fixture
-def client(slack: SlackStandIn) -> AsyncWebClient:
+async def client(slack: SlackStandIn) -> AsyncIterator[AsyncWebClient]:
     settings = Settings(slack_bot_token=slack.token, slack_api_url=slack.api_url)
-    c = web_client(settings, retry_server_errors=False)
-    c.timeout = 0.5  # a hung Slack is given up on quickly in tests
-    return c
+    # A hung Slack is given up on quickly in tests.
+    c = web_client(settings, retry_server_errors=False, timeout=0.5)
+    yield c
+    await close_client(c)
 
 
 @pytest.fixture

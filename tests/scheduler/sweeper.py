@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import datetime
 
-from bot.app import web_client
+from bot.app import close_client, web_client
 from bot.config import Settings
 from scheduler.delivery import Delivery, Pacer
 from scheduler.sweep import sweep
@@ -27,6 +27,7 @@ async def main(url: str, schema: str, api_url: str, now: str) -> None:
         delivery = Delivery(client, db, pacer=Pacer(0), backoff=(0, 0))
         report = await sweep(db, client, datetime.fromisoformat(now), delivery=delivery)
     finally:
+        await close_client(client)
         await db.dispose()
     print(json.dumps({"claimed": report.claimed, "sent": report.delivery.sent}))
 
