@@ -84,11 +84,12 @@ async def submit_checkin(
         return
     await ack()
     try:
-        await client.chat_postMessage(
-            channel=poc.channel_id,
-            text=checkin_text(poc, checkin, logged_by=user_id),
-            blocks=checkin_blocks(poc, checkin, logged_by=user_id),
-        )
+        async with deps.follow_ups:
+            await client.chat_postMessage(
+                channel=poc.channel_id,
+                text=checkin_text(poc, checkin, logged_by=user_id),
+                blocks=checkin_blocks(poc, checkin, logged_by=user_id),
+            )
     except SlackApiError as e:
         log.warning("posting the check-in for POC %s failed: %s", poc.id, e.response.get("error"))
 

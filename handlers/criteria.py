@@ -50,7 +50,9 @@ async def submit_criterion(
     team_id = tenant(context)
     user_id = body["user"]["id"]
     view = body["view"]
-    poc = await modal_poc(deps, team_id=team_id, view=view)
+    # Before the ack only the use cases and the kickoff matter: the outline is 4 queries
+    # where the whole POC is 11 (the message is rendered from the whole POC, after).
+    poc = await modal_poc(deps, team_id=team_id, view=view, outline=True)
     if poc is None:
         await ack(response_action="errors", errors={"statement": GONE})
         return
@@ -108,9 +110,15 @@ async def submit_criterion(
         return
     await ack()
     assert criterion.id is not None
-    await post_criterion(
-        client, deps, team_id=team_id, poc_id=poc.id, criterion_id=criterion.id, user_id=user_id
-    )
+    async with deps.follow_ups:
+        await post_criterion(
+            client,
+            deps,
+            team_id=team_id,
+            poc_id=poc.id,
+            criterion_id=criterion.id,
+            user_id=user_id,
+        )
 
 
 async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:

@@ -69,10 +69,11 @@ async def submit_new_poc(
         return
     await ack()
 
-    async with deps.db.session() as s:
-        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
-    assert poc is not None
-    await announce(client, deps, poc, user_id=user_id, origin_channel=meta.origin_channel)
+    async with deps.follow_ups:
+        async with deps.db.session() as s:
+            poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+        assert poc is not None
+        await announce(client, deps, poc, user_id=user_id, origin_channel=meta.origin_channel)
 
 
 async def announce(

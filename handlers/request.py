@@ -137,12 +137,15 @@ def metadata_poc_id(view: dict[str, Any]) -> int | None:
         return None
 
 
-async def modal_poc(deps: Deps, *, team_id: str, view: dict[str, Any]) -> Poc | None:
+async def modal_poc(
+    deps: Deps, *, team_id: str, view: dict[str, Any], outline: bool = False
+) -> Poc | None:
+    """The POC a submitted modal belongs to (`outline`: see repo.load_pocs)."""
     poc_id = metadata_poc_id(view)
     if poc_id is None:
         return None
     async with deps.db.session() as s:
-        return await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+        return await repo.load_poc(s, team_id=team_id, poc_id=poc_id, outline=outline)
 
 
 def local_noon(day: Any, tz: str, now: datetime) -> datetime:

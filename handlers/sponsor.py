@@ -80,13 +80,14 @@ async def submit_engagement(
         await ack(response_action="errors", errors={"held_on": SAVE_FAILED})
         return
     await ack()
-    await post_internal(
-        client,
-        poc,
-        cache=deps.channels,
-        text=engagement_text(poc, engagement, logged_by=user_id),
-        blocks=engagement_blocks(poc, engagement, logged_by=user_id),
-    )
+    async with deps.follow_ups:
+        await post_internal(
+            client,
+            poc,
+            cache=deps.channels,
+            text=engagement_text(poc, engagement, logged_by=user_id),
+            blocks=engagement_blocks(poc, engagement, logged_by=user_id),
+        )
 
 
 def register(app: AsyncApp) -> None:
