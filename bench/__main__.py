@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import latency, sweep_scale
+from bench import delivery, footprint, latency, sweep_scale
 
 if __name__ == "__main__":
     print("## Request latency\n")
@@ -12,3 +12,7 @@ if __name__ == "__main__":
     latency.main()
     print("\n## Sweep scaling\n")
     sweep_scale.main()
+    print("\n## Delivery under Slack's rate limits\n")
+    delivery.main()
+    print("\n## Footprint of serve\n")
+    footprint.main()

@@ -57,8 +57,17 @@ def peak_rss_mb() -> float:
 
 
 def rss_mb(pid: int) -> float:
+    return _status_mb(pid, "VmRSS")
+
+
+def hwm_mb(pid: int) -> float:
+    """Peak RSS of another process (the kernel's high-water mark)."""
+    return _status_mb(pid, "VmHWM")
+
+
+def _status_mb(pid: int, field: str) -> float:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
