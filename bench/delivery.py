@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench.common import PG_URL, database
-from bot.app import web_client
+from bot.app import close_client, web_client
 from bot.config import Settings
 from bot.sandbox.slack_api import Call, SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, DeliveryReport
@@ -147,9 +147,7 @@ async def one(kind: str, n: int, share: float) -> dict[str, Any]:
             calls_first = list(slack.calls)
             second = await sweep(db, client, NEXT_TICK, delivery=Delivery(client, db))
         finally:
-            # The client may hold a connection pool of its own; without one this is a no-op.
-            if client.session is not None and not client.session.closed:
-                await client.session.close()
+            await close_client(client)
 
         carried = nudge_ids(slack)
         claimed = await claimed_ids(db)

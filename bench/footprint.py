@@ -14,36 +14,29 @@ import asyncio
 import itertools
 import logging
 import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
-from typing import IO, Any
-
-import aiohttp
+from typing import Any
 
 from bench.common import hwm_mb, rss_mb
+from bench.served import database_url, served
 from bot.sandbox.harness import SIGNING_SECRET
 from bot.sandbox.signing import SlackClient
 from bot.sandbox.slack_api import Message, SlackStandIn
-from bot.server import EVENTS_PATH
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.e2e.journeys import NEW_POC
 
-ROOT = Path(__file__).resolve().parents[1]
 SE, AE, CHAMPION = "USE", "UAE", "UCHAMP"
 #: the channel typed `/poc new` in: never holds a POC, so every command opens the modal
 SPARE = "CSPARE"
-MODES: dict[str, list[str]] = {"serve": [], "serve --no-clock": ["--no-clock"]}
+MODES: dict[str, tuple[str, ...]] = {
+    "serve": ("serve",),
+    "serve --no-clock": ("serve", "--no-clock"),
+}
 TARGET_MB, TARGET_S = 150, 3.0
 #: time for imports finished lazily, the first sweep and the allocator to come to rest
 SETTLE_S = 1.0
-STARTUP_LIMIT_S = 30.0
 #: the work Bolt does after the ack (posting kickoffs) has this long to finish
 WORK_LIMIT_S = 120.0
 
@@ -54,29 +47,6 @@ def cpu_s(pid: int) -> float:
         # The command name may hold spaces; the fields after its closing parenthesis do not.
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def until_healthy(port: int, proc: asyncio.subprocess.Process, t0: float) -> float:
-    """Seconds from `t0` (just before the process was started) to the first 200 on /healthz."""
-    url = f"http://127.0.0.1:{port}/healthz"
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=1)) as session:
-        while time.perf_counter() - t0 < STARTUP_LIMIT_S:
-            if proc.returncode is not None:
-                raise RuntimeError(f"serve exited with {proc.returncode} before /healthz")
-            try:
-                async with session.get(url) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - t0
-            except (aiohttp.ClientError, TimeoutError):
-                pass  # not listening yet
-            await asyncio.sleep(0.01)
-    raise RuntimeError(f"no healthy /healthz within {STARTUP_LIMIT_S:g} s")
 
 
 async def open_modal(
@@ -121,90 +91,55 @@ async def send_all(calls: list[Callable[[], Awaitable[Any]]], concurrency: int) 
     return failed
 
 
-async def stop(proc: asyncio.subprocess.Process) -> int:
-    if proc.returncode is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.wait_for(proc.wait(), 10)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-    return int(proc.returncode or 0)
-
-
-async def measure(
-    flags: list[str], n: int, concurrency: int, tmp: Path, log: IO[bytes]
-) -> dict[str, Any]:
-    url = f"sqlite:///{tmp / 'pocbot.db'}"
-    db = Database(url)
-    await upgrade(db)  # as a deploy's release phase does, so start-up is a restart
-    await db.dispose()
-    async with SlackStandIn() as slack:
+async def measure(args: tuple[str, ...], n: int, concurrency: int) -> dict[str, Any]:
+    async with database_url("sqlite") as url, SlackStandIn() as slack:
+        # Migrated before the process starts, as a deploy's release phase does: the start-up
+        # figure is a restart's and leaves out migrating an empty database.
+        db = Database(url)
+        await upgrade(db)
+        await db.dispose()
         for uid in (SE, AE, CHAMPION):
             slack.add_user(uid, uid.lower())
         slack.add_channel(SPARE)
         channels = [f"C{i:05d}" for i in range(n + 1)]
         for c in channels:
             slack.add_channel(c, members=(SE, AE, CHAMPION))
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k != "PORT"}
-        env.update(
-            SLACK_BOT_TOKEN=slack.token,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=slack.api_url,
-            DATABASE_URL=url,
-            HOST="127.0.0.1",
-            PORT=str(port),
-        )
-        t0 = time.perf_counter()
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "serve",
-            *flags,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        client = SlackClient(f"http://127.0.0.1:{port}{EVENTS_PATH}", SIGNING_SECRET, slack)
-        try:
-            startup = await until_healthy(port, proc, t0)
-            await asyncio.sleep(SETTLE_S)
-            idle = rss_mb(proc.pid)
+        async with served(slack, url, args=args) as server:
+            client = SlackClient(server.events_url, SIGNING_SECRET, slack)
+            try:
+                await asyncio.sleep(SETTLE_S)
+                idle = rss_mb(server.pid)
 
-            home, fresh = channels[0], iter(channels[1:])
-            new_view, criterion = await set_up(client, slack, home)
-            submitted: list[str] = []
+                home, fresh = channels[0], iter(channels[1:])
+                new_view, criterion = await set_up(client, slack, home)
+                submitted: list[str] = []
 
-            def submission() -> Awaitable[Any]:
-                channel = next(fresh)
-                submitted.append(channel)
-                return client.submit(SE, new_view, {**NEW_POC, "channel": channel})
+                def submission() -> Awaitable[Any]:
+                    channel = next(fresh)
+                    submitted.append(channel)
+                    return client.submit(SE, new_view, {**NEW_POC, "channel": channel})
 
-            kinds: list[Callable[[], Awaitable[Any]]] = [
-                lambda: client.command(SE, SPARE, "new"),
-                lambda: client.command(SE, home, "help"),
-                lambda: client.command(SE, home, "status"),
-                submission,
-                lambda: client.reaction(CHAMPION, "white_check_mark", criterion),
-            ]
-            calls = list(itertools.islice(itertools.cycle(kinds), n))
-            t, cpu = time.perf_counter(), cpu_s(proc.pid)
-            non_200 = await send_all(calls, concurrency)
-            sending, cpu = time.perf_counter() - t, cpu_s(proc.pid) - cpu
-            # RSS "after" means after the work the acks promised, not just after the acks.
-            await slack.wait_for(
-                lambda: all(slack.posts(c) for c in submitted), within=WORK_LIMIT_S
-            )
-            await asyncio.sleep(SETTLE_S)
-            after, peak = rss_mb(proc.pid), hwm_mb(proc.pid)
-        finally:
-            await client.close()
-            code = await stop(proc)
+                kinds: list[Callable[[], Awaitable[Any]]] = [
+                    lambda: client.command(SE, SPARE, "new"),
+                    lambda: client.command(SE, home, "help"),
+                    lambda: client.command(SE, home, "status"),
+                    submission,
+                    lambda: client.reaction(CHAMPION, "white_check_mark", criterion),
+                ]
+                calls = list(itertools.islice(itertools.cycle(kinds), n))
+                t, cpu = time.perf_counter(), cpu_s(server.pid)
+                non_200 = await send_all(calls, concurrency)
+                sending, cpu = time.perf_counter() - t, cpu_s(server.pid) - cpu
+                # RSS "after" means after the work the acks promised, not just after the acks.
+                await slack.wait_for(
+                    lambda: all(slack.posts(c) for c in submitted), within=WORK_LIMIT_S
+                )
+                await asyncio.sleep(SETTLE_S)
+                after, peak = rss_mb(server.pid), hwm_mb(server.pid)
+            finally:
+                await client.close()
     return {
-        "startup_s": round(startup, 2),
+        "startup_s": round(server.startup_s, 2),
         "idle_mb": round(idle, 1),
         "after_mb": round(after, 1),
         "peak_mb": round(peak, 1),
@@ -213,21 +148,8 @@ async def measure(
         "pocs": len(submitted) + 1,
         "sending_s": round(sending, 1),
         "cpu_s": round(cpu, 1),
-        "exit": code,
+        "exit": server.exit_code,
     }
-
-
-def one(flags: list[str], n: int, concurrency: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pocbot-footprint-") as tmp:
-        path = Path(tmp)
-        with open(path / "serve.log", "wb") as log:
-            try:
-                return asyncio.run(measure(flags, n, concurrency, path, log))
-            except Exception:
-                log.flush()
-                tail = (path / "serve.log").read_text(errors="replace")[-3000:]
-                print(f"serve's output:\n{tail}", file=sys.stderr)
-                raise
 
 
 def report(rows: list[dict[str, Any]], n: int, concurrency: int) -> str:
@@ -269,7 +191,8 @@ def main() -> None:
     args = p.parse_args()
     logging.basicConfig(level=logging.ERROR)
     rows = [
-        {"mode": mode, **one(MODES[mode], args.requests, args.concurrency)} for mode in args.modes
+        {"mode": mode, **asyncio.run(measure(MODES[mode], args.requests, args.concurrency))}
+        for mode in args.modes
     ]
     print(report(rows, args.requests, args.concurrency))
 

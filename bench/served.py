@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -29,6 +29,8 @@ from storage.db import Database
 
 #: A server that is not answering /healthz by then is broken, not slow.
 START_TIMEOUT_S = 30.0
+#: SIGTERM unanswered by then: SIGKILL.
+STOP_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class Served:
     pid: int
     port: int
     startup_s: float  # from spawning the process to the first 200 on /healthz
+    proc: asyncio.subprocess.Process = field(repr=False, compare=False)
+
+    @property
+    def exit_code(self) -> int | None:
+        """After the `served` block: how the process ended on SIGTERM (None while running)."""
+        return self.proc.returncode
 
     @property
     def events_url(self) -> str:
@@ -75,8 +83,9 @@ async def served(
 ) -> AsyncIterator[Served]:
     """Spawn `python -m <module> <args>` against the stand-in; stop it with SIGTERM after."""
     port = free_port()
+    # Inherited SLACK_* settings stay out: SLACK_APP_TOKEN, say, would switch to Socket Mode.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
         "SLACK_BOT_TOKEN": slack.token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
@@ -92,7 +101,7 @@ async def served(
         )
         try:
             startup = await _healthy(proc, port, started)
-            yield Served(pid=proc.pid, port=port, startup_s=startup)
+            yield Served(pid=proc.pid, port=port, startup_s=startup, proc=proc)
         except BaseException:
             log.seek(0)
             sys.stderr.write(log.read().decode(errors="replace")[-4000:])
@@ -100,7 +109,11 @@ async def served(
         finally:
             if proc.returncode is None:
                 proc.terminate()
-                await proc.wait()
+                try:
+                    await asyncio.wait_for(proc.wait(), STOP_TIMEOUT_S)
+                except TimeoutError:
+                    proc.kill()
+                    await proc.wait()
 
 
 async def _healthy(proc: asyncio.subprocess.Process, port: int, started: float) -> float:

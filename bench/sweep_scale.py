@@ -1,6 +1,6 @@
 """Sweep scaling: plan + claim for N active POCs, next to the floor of SELECTing the same rows.
 
-`python -m bench.sweep_scale [--sizes 1000 10000] [--databases sqlite postgres]`
+`python -m bench.sweep_scale [--sizes 1000 10000 50000] [--databases sqlite postgres]`
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from bench.common import PG_URL, database, peak_rss_mb
 from scheduler.sweep import _claim, plan
 from storage import models as m
+from storage.repo import SNAPSHOT_COLUMNS
 from tests.queries import counting
 from tests.scheduler.seed import local, new_poc, seed_bulk
 
@@ -23,11 +24,14 @@ NOW = local(DAY, 9, 5)
 
 
 async def floor(db: object) -> float:
-    """Time to read the same rows with one plain SELECT per table, building nothing."""
+    """Time to read the same rows and columns with one plain SELECT per table, building
+    nothing: what any sweep must pay to look at every live POC."""
     t = time.perf_counter()
     async with db.session() as s:  # type: ignore[attr-defined]
-        for model in (m.Poc, m.Stakeholder, m.UseCase, m.Criterion, m.Milestone, m.Checkin):
-            (await s.exec(sa.select(model.__table__))).all()
+        (await s.exec(sa.select(m.Poc.__table__))).all()
+        for model, names in SNAPSHOT_COLUMNS.items():
+            table = model.__table__
+            (await s.exec(sa.select(table.c.poc_id, *(table.c[n] for n in names)))).all()
     return time.perf_counter() - t
 
 
@@ -43,7 +47,8 @@ async def one(kind: str, n: int) -> dict[str, object]:
             )
             for i in range(n)
         ]
-        await seed_bulk(db, news)
+        # Realistic: 3 use cases x 2 criteria, 6 milestones, 3 check-ins, 4 people each.
+        await seed_bulk(db, news, criteria_per_use_case=2, checkins=3)
         with counting(db) as statements:
             t = time.perf_counter()
             due = await plan(db, NOW)
@@ -66,7 +71,7 @@ async def one(kind: str, n: int) -> dict[str, object]:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
     p.add_argument(
         "--databases", nargs="+", default=["sqlite", "postgres"] if PG_URL else ["sqlite"]
     )

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import Cadence, MilestoneKind, NewPoc, Person, Role, Skin
+from bot.domain import (
+    Cadence,
+    CheckinFormat,
+    Health,
+    MilestoneKind,
+    NewPoc,
+    Person,
+    Role,
+    Skin,
+)
 from bot.governance import default_milestones
 from storage import repo
 from storage.db import Database
 
 TEAM = "T0POCBOT"
+#: Rows per multi-row INSERT: asyncpg takes at most 32,767 parameters, 16 columns x 2,000 fit.
+ROWS = 2000
 SE, AE, CHAMPION = "USE", "UAE", "UCHAMP"
 
 
@@ -61,9 +72,17 @@ async def seed_poc(db: Database, new: NewPoc, *, team_id: str = TEAM) -> int:
         return await repo.create_poc(s, team_id=team_id, new=new, now=local(new.start, 8))
 
 
-async def seed_bulk(db: Database, news: list[NewPoc], *, team_id: str = TEAM) -> list[int]:
-    """Many POCs in a handful of multi-row INSERTs (what create_poc stores, minus the ORM's
-    per-row round trips): the scaling tests and benchmarks need thousands quickly."""
+async def seed_bulk(
+    db: Database,
+    news: list[NewPoc],
+    *,
+    team_id: str = TEAM,
+    criteria_per_use_case: int = 0,
+    checkins: int = 0,
+) -> list[int]:
+    """Many POCs in a handful of multi-row INSERTs: the scaling tests and benchmarks need
+    thousands quickly. With `criteria_per_use_case` and `checkins` they are POCs a week or
+    so in: criteria posted, check-ins held daily from the start."""
     import sqlalchemy as sa
 
     from storage import models as m
@@ -77,8 +96,8 @@ async def seed_bulk(db: Database, news: list[NewPoc], *, team_id: str = TEAM) ->
     )
     ids: list[int] = []
     async with db.transaction() as s:
-        for start in range(0, len(news), 2000):
-            chunk = news[start : start + 2000]
+        for start in range(0, len(news), ROWS):
+            chunk = news[start : start + ROWS]
             rows = await s.exec(
                 sa.insert(poc)
                 .values(
@@ -137,7 +156,45 @@ async def seed_bulk(db: Database, news: list[NewPoc], *, team_id: str = TEAM) ->
             for i, n in pairs
             for kind, due in n.milestones.items()
         ]
-        for table, rows_ in ((person, people), (use_case, cases), (milestone, plans)):
-            for start in range(0, len(rows_), 3000):
-                await s.exec(sa.insert(table).values(rows_[start : start + 3000]))
+        for table, rows_ in ((person, people), (milestone, plans)):
+            for start in range(0, len(rows_), ROWS):
+                await s.exec(sa.insert(table).values(rows_[start : start + ROWS]))
+        case_ids: list[tuple[int, int]] = []
+        for start in range(0, len(cases), ROWS):
+            made = await s.exec(
+                sa.insert(use_case)
+                .values(cases[start : start + ROWS])
+                .returning(use_case.c.id, use_case.c.poc_id)
+            )
+            case_ids.extend((r[0], r[1]) for r in made.all())
+        criteria = [
+            {
+                "team_id": team_id,
+                "poc_id": poc_id,
+                "use_case_id": case_id,
+                "statement": f"Criterion {k + 1}: ingests 500 GB within 1 hour",
+                "created_by": SE,
+                "created_at": at,
+            }
+            for case_id, poc_id in case_ids
+            for k in range(criteria_per_use_case)
+        ]
+        held = [
+            {
+                "team_id": team_id,
+                "poc_id": i,
+                "held_on": n.start + timedelta(days=k),
+                "format": CheckinFormat.call,
+                "sponsor_present": False,
+                "summary": "Ingest running; SSO next",
+                "health": Health.green,
+                "logged_by": SE,
+                "created_at": at,
+            }
+            for i, n in pairs
+            for k in range(checkins)
+        ]
+        for table, rows_ in ((m.Criterion.__table__, criteria), (m.Checkin.__table__, held)):
+            for start in range(0, len(rows_), ROWS):
+                await s.exec(sa.insert(table).values(rows_[start : start + ROWS]))
     return ids
