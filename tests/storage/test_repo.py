@@ -20,6 +20,7 @@ from bot.domain import (
     Status,
     Verdict,
 )
+from storage import models as m
 from storage import repo
 from storage.db import Database, async_url
 from storage.migrate import current_revision, upgrade
@@ -60,6 +61,25 @@ def new_poc(channel: str = "C1", **kw: object) -> NewPoc:
 async def create(db: Database, team: str = "T1", **kw: object) -> int:
     async with db.transaction() as s:
         return await repo.create_poc(s, team_id=team, new=new_poc(**kw), now=NOW)
+
+
+async def first_criterion(db: Database, poc_id: int) -> m.Criterion:
+    """A criterion on the POC's first use case."""
+    async with db.transaction() as s:
+        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        assert poc is not None
+        return await repo.add_criterion(
+            s,
+            team_id="T1",
+            poc_id=poc_id,
+            use_case_id=poc.use_cases[0].id,
+            statement="Ingests 500 GB within 1 hour",
+            method="",
+            lint_flags=(),
+            after_kickoff=False,
+            created_by="USE",
+            now=NOW,
+        )
 
 
 async def test_migration_from_empty_is_idempotent(db: Database) -> None:
@@ -149,21 +169,7 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
     db: Database,
 ) -> None:
     poc_id = await create(db)
-    async with db.transaction() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
-        assert poc is not None
-        await repo.add_criterion(
-            s,
-            team_id="T1",
-            poc_id=poc_id,
-            use_case_id=poc.use_cases[0].id,
-            statement="Ingests 500 GB in 1 hour",
-            method="",
-            lint_flags=(),
-            after_kickoff=False,
-            created_by="U1",
-            now=NOW,
-        )
+    await first_criterion(db, poc_id)
     with counting(db) as statements:
         async with db.session() as s:
             outline = await repo.load_poc(s, team_id="T1", poc_id=poc_id, outline=True)
@@ -177,21 +183,7 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
 
 async def test_a_retried_reaction_event_is_recorded_once(db: Database) -> None:
     poc_id = await create(db)
-    async with db.transaction() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
-        assert poc is not None
-        c = await repo.add_criterion(
-            s,
-            team_id="T1",
-            poc_id=poc_id,
-            use_case_id=poc.use_cases[0].id,
-            statement="Ingests 500 GB within 1 hour",
-            method="",
-            lint_flags=(),
-            after_kickoff=False,
-            created_by="USE",
-            now=NOW,
-        )
+    c = await first_criterion(db, poc_id)
     args = dict(
         team_id="T1",
         criterion_id=c.id,
