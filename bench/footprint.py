@@ -20,7 +20,7 @@ from typing import Any
 
 from bench.common import hwm_mb, rss_mb
 from bench.served import database_url, served
-from bot.sandbox.harness import SIGNING_SECRET
+from bot.sandbox.harness import SIGNING_SECRET, open_modal
 from bot.sandbox.signing import SlackClient
 from bot.sandbox.slack_api import Message, SlackStandIn
 from storage.db import Database
@@ -49,26 +49,14 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def open_modal(
-    client: SlackClient, slack: SlackStandIn, user_id: str, channel: str, text: str
-) -> dict[str, Any]:
-    before = len(slack.opened)
-    reply = await client.command(user_id, channel, text)
-    if reply.status != 200:
-        raise RuntimeError(f"/poc {text} answered {reply.status}: {reply.text}")
-    return await slack.wait_for(
-        lambda: slack.opened[before] if len(slack.opened) > before else None
-    )
-
-
 async def set_up(
     client: SlackClient, slack: SlackStandIn, home: str
 ) -> tuple[dict[str, Any], Message]:
     """A POC with a criterion in `home`: the modal to submit again, the message to react to."""
-    new_view = await open_modal(client, slack, SE, SPARE, "new")
+    new_view = await open_modal(slack, client, SE, SPARE, "new")
     await client.submit(SE, new_view, {**NEW_POC, "channel": home})
     await slack.wait_for(lambda: slack.posts(home), within=10)
-    crit_view = await open_modal(client, slack, SE, home, "criteria")
+    crit_view = await open_modal(slack, client, SE, home, "criteria")
     uc = crit_view["blocks"][1]["element"]["options"][0]["value"]
     statement = "Ingests 500 GB of JSON logs within 1 hour without dropping records"
     await client.submit(SE, crit_view, {"use_case": uc, "statement": statement})

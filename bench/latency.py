@@ -21,7 +21,7 @@ from typing import Any
 
 from bench.common import PG_URL, percentiles
 from bench.served import database_url, served
-from bot.sandbox.harness import SIGNING_SECRET
+from bot.sandbox.harness import SIGNING_SECRET, open_modal
 from bot.sandbox.signing import Reply, SlackClient
 from bot.sandbox.slack_api import SlackStandIn
 from tests.e2e.journeys import NEW_POC
@@ -70,15 +70,6 @@ async def settled(slack: SlackStandIn, quiet_s: float = 0.3) -> None:
         await asyncio.sleep(quiet_s)
 
 
-async def opened_view(slack: SlackStandIn, client: SlackClient, channel: str, text: str) -> Any:
-    before = len(slack.opened)
-    reply = await client.command(SE, channel, text)
-    assert reply.status == 200, reply.text
-    return await slack.wait_for(
-        lambda: slack.opened[before] if len(slack.opened) > before else None
-    )
-
-
 async def run(kind: str, requests: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with SlackStandIn() as slack, database_url(kind) as url:
@@ -96,13 +87,13 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
             bare = SlackClient(bare_proc.events_url, SIGNING_SECRET, slack)
             # POCS POCs with one criterion each: the targets of criteria submissions and
             # (the first one's) of reactions.
-            new_view = await opened_view(slack, ours, channels[0], "new")
+            new_view = await open_modal(slack, ours, SE, channels[0], "new")
             criteria_forms = []
             for channel in channels[:POCS]:
                 reply = await ours.submit(SE, new_view, {**NEW_POC, "channel": channel})
                 assert reply.status == 200 and not reply.text, reply.text
                 await slack.wait_for(lambda c=channel: slack.posts(c))
-                view = await opened_view(slack, ours, channel, "criteria")
+                view = await open_modal(slack, ours, SE, channel, "criteria")
                 use_case = view["blocks"][1]["element"]["options"][0]["value"]
                 criteria_forms.append((view, {"use_case": use_case, "statement": STATEMENT}))
             await ours.submit(SE, *criteria_forms[0])

@@ -224,35 +224,22 @@ async def load_pocs(
     people = await children(m.Stakeholder, _t(m.Stakeholder).c.id)
     use_cases = await children(m.UseCase, _t(m.UseCase).c.position, _t(m.UseCase).c.id)
     milestones = await children(m.Milestone, _t(m.Milestone).c.due)
+    nothing: dict[int, list[Any]] = defaultdict(list)
     if outline:
-        return [
-            _poc(
-                r,
-                people=people[r.id],
-                use_cases=use_cases[r.id],
-                milestones=milestones[r.id],
-                criteria=[],
-                checkins=[],
-                engagements=[],
-                changes=[],
-                parked=[],
-                snoozes=[],
-                once=[],
-            )
-            for r in rows
-        ]
-    criteria = await children(m.Criterion, _t(m.Criterion).c.id)
-    checkins = await children(m.Checkin, _t(m.Checkin).c.held_on, _t(m.Checkin).c.id)
-    engagements = await children(m.Engagement, _t(m.Engagement).c.at)
-    changes = await children(m.ScopeChange, _t(m.ScopeChange).c.id)
-    parked = await children(m.ParkedItem, _t(m.ParkedItem).c.id)
-    snoozes = await children(m.Snooze, _t(m.Snooze).c.id)
-    log = _t(m.NudgeLog)
-    once = await children(
-        m.NudgeLog,
-        log.c.id,
-        extra=sa.and_(log.c.key.like("scope_creep:%"), log.c.status != "failed"),
-    )
+        criteria = checkins = engagements = changes = parked = snoozes = once = nothing
+    else:
+        criteria = await children(m.Criterion, _t(m.Criterion).c.id)
+        checkins = await children(m.Checkin, _t(m.Checkin).c.held_on, _t(m.Checkin).c.id)
+        engagements = await children(m.Engagement, _t(m.Engagement).c.at)
+        changes = await children(m.ScopeChange, _t(m.ScopeChange).c.id)
+        parked = await children(m.ParkedItem, _t(m.ParkedItem).c.id)
+        snoozes = await children(m.Snooze, _t(m.Snooze).c.id)
+        log = _t(m.NudgeLog)
+        once = await children(
+            m.NudgeLog,
+            log.c.id,
+            extra=sa.and_(log.c.key.like("scope_creep:%"), log.c.status != "failed"),
+        )
 
     return [
         _poc(

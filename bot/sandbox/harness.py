@@ -42,6 +42,19 @@ class Clock:
         return self.now.timestamp()
 
 
+async def open_modal(
+    slack: SlackStandIn, client: SlackClient, user_id: str, channel_id: str, text: str
+) -> dict[str, Any]:
+    """Type a /poc command that opens a modal, against any server `client` signs for."""
+    before = len(slack.opened)
+    reply = await client.command(user_id, channel_id, text)
+    if reply.status != 200:
+        raise AssertionError(f"/poc {text} answered {reply.status}: {reply.text}")
+    return await slack.wait_for(
+        lambda: slack.opened[before] if len(slack.opened) > before else None
+    )
+
+
 class Sandbox:
     """`async with Sandbox(db) as sb:` — sb.slack (the stand-in), sb.client (Slack's side)."""
 
@@ -104,13 +117,7 @@ class Sandbox:
 
     async def open_modal(self, user_id: str, channel_id: str, text: str) -> dict[str, Any]:
         """Type a /poc command that opens a modal; returns the modal as Slack received it."""
-        before = len(self.slack.opened)
-        reply = await self.client.command(user_id, channel_id, text)
-        if reply.status != 200:
-            raise AssertionError(f"/poc {text} answered {reply.status}: {reply.text}")
-        return await self.slack.wait_for(
-            lambda: self.slack.opened[before] if len(self.slack.opened) > before else None
-        )
+        return await open_modal(self.slack, self.client, user_id, channel_id, text)
 
     async def submit(
         self, user_id: str, view: dict[str, Any], answers: dict[str, Any]
