@@ -72,7 +72,7 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
         await socket_handler.connect_async()
         server = Server(web_app(None, db))  # /healthz only
     else:
-        server = Server(web_app(app, db))
+        server = Server(web_app(app, db, signing_secret=settings.slack_signing_secret))
     await server.start(settings.host, settings.port)
 
     clock = None

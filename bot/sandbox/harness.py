@@ -99,7 +99,7 @@ class Sandbox:
         self.app = build_app(self.deps, client=web_client(settings))
         # What the clock would use: no client-side retry of 5xx, the sent-log decides.
         self.sweep_client = web_client(settings, retry_server_errors=False)
-        self.server = Server(web_app(self.app, self.db))
+        self.server = Server(web_app(self.app, self.db, signing_secret=SIGNING_SECRET))
         port = await self.server.start("127.0.0.1", 0)
         # Signatures carry the real time: Bolt rejects requests older than five minutes by
         # the wall clock, whatever day the bot's own clock says it is.

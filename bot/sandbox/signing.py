@@ -23,20 +23,24 @@ import aiohttp
 from bot.sandbox.slack_api import SlackStandIn
 
 
-def signature(secret: str, timestamp: int | str, body: str) -> str:
-    base = f"v0:{timestamp}:{body}".encode()
+def signature(secret: str, timestamp: int | str, body: str | bytes) -> str:
+    """Slack's v0 signature; over bytes too, so a test can sign a body that is not UTF-8."""
+    raw = body if isinstance(body, bytes) else body.encode()
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 def signed_headers(
-    secret: str, body: str, *, content_type: str, timestamp: int | None = None
+    secret: str, body: str | bytes, *, content_type: str | None, timestamp: int | None = None
 ) -> dict[str, str]:
     ts = int(time.time()) if timestamp is None else timestamp
-    return {
-        "Content-Type": content_type,
+    headers = {
         "X-Slack-Request-Timestamp": str(ts),
         "X-Slack-Signature": signature(secret, ts, body),
     }
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    return headers
 
 
 @dataclass
@@ -131,23 +135,32 @@ class SlackClient:
 
     async def send(
         self,
-        body: str,
+        body: str | bytes,
         *,
-        content_type: str,
+        content_type: str | None,
         timestamp: int | None = None,
         secret: str | None = None,
         headers: Mapping[str, str] | None = None,
+        signed: bool = True,
     ) -> Reply:
-        """POST a body signed with `secret` (default: the real one) at `timestamp`."""
+        """POST a body signed with `secret` (default: the real one) at `timestamp`.
+
+        `content_type=None` sends no Content-Type at all; `signed=False` no signature headers.
+        """
         if self._session is None:
             self._session = aiohttp.ClientSession()
         ts = int(self.clock()) if timestamp is None else timestamp
         all_headers = signed_headers(
             secret or self.secret, body, content_type=content_type, timestamp=ts
         )
+        if not signed:
+            del all_headers["X-Slack-Request-Timestamp"], all_headers["X-Slack-Signature"]
         all_headers.update(headers or {})
-        async with self._session.post(self.url, data=body.encode(), headers=all_headers) as r:
-            return Reply(r.status, await r.text())
+        raw = body if isinstance(body, bytes) else body.encode()
+        async with self._session.post(
+            self.url, data=raw, headers=all_headers, skip_auto_headers=["Content-Type"]
+        ) as r:
+            return Reply(r.status, await r.text(errors="replace"))
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name = self.slack.users[user_id].name if user_id in self.slack.users else user_id
