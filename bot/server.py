@@ -69,7 +69,12 @@ class Server:
         await site.start()
         sockets = site._server.sockets if site._server else []  # type: ignore[union-attr]
         self.port = sockets[0].getsockname()[1] if sockets else port
-        log.info("listening on http://%s:%s (POST %s, GET /healthz)", host, self.port, EVENTS_PATH)
+        routes = ", ".join(  # Socket Mode serves no /slack/events: say what is served
+            f"{r.method} {r.resource.canonical}"
+            for r in self._runner.app.router.routes()
+            if r.method != "HEAD" and r.resource is not None
+        )
+        log.info("listening on http://%s:%s (%s)", host, self.port, routes)
         return self.port
 
     async def stop(self) -> None:

@@ -431,7 +431,8 @@ class SlackStandIn:
 
     def _authorize(self, method: str, args: dict[str, Any], call: Call) -> None:
         """missing_scope, as Slack answers it, when the installation lacks the method's scope."""
-        if method in APP_TOKEN_SCOPES:
+        app_level = method in APP_TOKEN_SCOPES
+        if app_level:
             needed: str | None = APP_TOKEN_SCOPES[method]
             granted: frozenset[str] | None = self.app_token_scopes
         else:
@@ -439,7 +440,8 @@ class SlackStandIn:
         if needed is None or granted is None or needed in granted:
             return
         call.needed = needed
-        self.scope_refusals.append(call)
+        if not app_level:  # an app-level token's scopes are not manifest.yml's to grant
+            self.scope_refusals.append(call)
         raise SlackError("missing_scope", needed=needed, provided=",".join(sorted(granted)))
 
     def _needed_scope(self, method: str, args: dict[str, Any]) -> str | None:

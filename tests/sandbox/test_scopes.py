@@ -167,4 +167,3 @@ async def test_an_app_token_without_connections_write_is_refused(slack: SlackSta
     api = AsyncWebClient(base_url=slack.api_url)
     answer = await refusal(api.apps_connections_open(app_token=slack.app_token))
     assert (answer["error"], answer["needed"]) == ("missing_scope", "connections:write")
-    slack.scope_refusals.clear()
