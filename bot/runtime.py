@@ -69,7 +69,7 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
         from bot.socket_mode import connect
 
         try:
-            socket_handler = await connect(app, str(settings.slack_app_token))
+            socket_handler = await connect(app, str(settings.slack_app_token), stop=stop)
         except ConfigError:
             await close_client(app.client)
             await db.dispose()
@@ -96,3 +96,5 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
         await server.stop()
         await close_client(app.client)
         await db.dispose()
+    if socket_handler is not None:
+        socket_handler.raise_if_refused()  # Slack stopped taking SLACK_APP_TOKEN: exit 2

@@ -100,6 +100,17 @@ class Serving:
     def output(self) -> str:
         return self.log.read_text(errors="replace")
 
+    async def exit(self) -> float:
+        """Wait for the process to exit by itself; the seconds it took (fails after 30 s)."""
+        waiting = time.perf_counter()
+        try:
+            await asyncio.wait_for(self.proc.wait(), EXIT_TIMEOUT_S)
+        except TimeoutError:
+            raise AssertionError(
+                f"serve still running after {EXIT_TIMEOUT_S} s:\n{self.output()[-3000:]}"
+            ) from None
+        return time.perf_counter() - waiting
+
     async def terminate(self) -> float:
         """SIGTERM; the seconds until the process exited (fails after 10 s)."""
         sent = time.perf_counter()
@@ -115,11 +126,16 @@ class Serving:
 
 @asynccontextmanager
 async def socket_serve(
-    slack: SlackStandIn, db_url: str, cwd: Path, *, args: tuple[str, ...] = ("serve", "--no-clock")
+    slack: SlackStandIn,
+    db_url: str,
+    cwd: Path,
+    *,
+    args: tuple[str, ...] = ("serve", "--no-clock"),
+    log_level: str = "INFO",
 ) -> AsyncIterator[Serving]:
     """`python -m bot <args>` with SLACK_APP_TOKEN, connected to the stand-in's socket."""
     log = cwd / "serve.log"
-    env = serve_env(slack, db_url, app_token=slack.app_token, log_level="INFO")
+    env = serve_env(slack, db_url, app_token=slack.app_token, log_level=log_level)
     started = time.perf_counter()
     with log.open("wb") as sink:
         proc = await asyncio.create_subprocess_exec(

@@ -199,6 +199,29 @@ async def test_a_token_slack_refuses_stops_serve_with_one_line(
     assert slack.link.opened == 0
 
 
+async def test_a_token_revoked_while_serving_stops_serve_at_the_next_reconnection(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    """Slack refreshes Socket Mode connections regularly; with the token revoked meanwhile,
+    the reconnection is refused and serve stops with the same line, not a retry every 10 s."""
+    async with (
+        database_url("sqlite") as url,
+        socket_serve(slack, url, tmp_path, log_level="WARNING") as serve,
+    ):
+        slack.revoke(slack.app_token)
+        await slack.link.disconnect("refresh_requested")
+        stopped_in = await serve.exit()
+        assert serve.proc.returncode != 0
+        assert stopped_in < EXIT_TIMEOUT_S
+        lines = [line for line in serve.output().splitlines() if line.strip()]
+        assert lines == [
+            "pocbot: Slack rejected SLACK_APP_TOKEN (token_revoked); create one under "
+            "Basic Information → App-Level Tokens, scope connections:write (xapp-…)"
+        ], lines
+    asked = [c for c in slack.calls if c.method == "apps.connections.open"]
+    assert [c.error for c in asked] == [None, "token_revoked"], "asked again once, then stopped"
+
+
 async def test_at_the_default_log_level_the_refusal_is_still_one_line(
     slack: SlackStandIn, tmp_path: Path
 ) -> None:
