@@ -15,6 +15,7 @@ the OAuth scope, against the bot scopes of manifest.yml (`missing_scope`, with `
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import random
@@ -236,6 +237,7 @@ class SlackStandIn:
             self.assert_scopes_sufficed()
 
     @classmethod
+    @functools.cache
     def implemented_methods(cls) -> frozenset[str]:
         """The Web API methods the stand-in answers (every `_<family>_<method>` it defines)."""
         found = (_HANDLER.fullmatch(name) for name in dir(cls))
