@@ -35,7 +35,7 @@ async def main() -> None:
     settings = load_settings()
     db = Database(settings.database_url)
     settings.require_slack()
-    server = Server(web_app(bare_app(settings), db))
+    server = Server(web_app(bare_app(settings), db, signing_secret=settings.slack_signing_secret))
     stop = _stop_event()
     await server.start(settings.host, settings.port)
     try:

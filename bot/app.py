@@ -99,6 +99,15 @@ def tenant(context: AsyncBoltContext) -> str:
     return team_id
 
 
+class _SameToken(logging.Filter):
+    """Bolt warns at every start that the client's token wins over SLACK_BOT_TOKEN (which it
+    reads from the environment itself): they are the same token, and a start-up that fails
+    should say one line, not two."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def deps_of(context: AsyncBoltContext) -> Deps:
     return context["deps"]
 
@@ -108,6 +117,9 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     from handlers import register_all
 
     settings = deps.settings
+    bolt_log = logging.getLogger("pocbot.bolt")
+    if not any(isinstance(f, _SameToken) for f in bolt_log.filters):
+        bolt_log.addFilter(_SameToken())
     app = AsyncApp(
         client=client or web_client(settings),
         # Bolt needs the token for its single-workspace authorization (auth.test, cached);
@@ -117,7 +129,7 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
         # Socket Mode carries no signature; over HTTP every request must be signed.
         request_verification_enabled=not settings.socket_mode,
         process_before_response=False,
-        logger=logging.getLogger("pocbot.bolt"),
+        logger=bolt_log,
     )
 
     async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:

@@ -66,13 +66,17 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
     stop = _stop_event()
     socket_handler = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+        from bot.socket_mode import connect
 
-        socket_handler = AsyncSocketModeHandler(app, settings.slack_app_token)
-        await socket_handler.connect_async()
+        try:
+            socket_handler = await connect(app, str(settings.slack_app_token), stop=stop)
+        except ConfigError:
+            await close_client(app.client)
+            await db.dispose()
+            raise
         server = Server(web_app(None, db))  # /healthz only
     else:
-        server = Server(web_app(app, db))
+        server = Server(web_app(app, db, signing_secret=settings.slack_signing_secret))
     await server.start(settings.host, settings.port)
 
     clock = None
@@ -92,3 +96,5 @@ async def run_serve(settings: Settings, *, with_clock: bool) -> None:
         await server.stop()
         await close_client(app.client)
         await db.dispose()
+    if socket_handler is not None:
+        socket_handler.raise_if_refused()  # Slack stopped taking SLACK_APP_TOKEN: exit 2

@@ -4,6 +4,9 @@ Slash commands are form-encoded, interactivity is a form with one `payload=` JSO
 events are JSON with an `event_id`; each carries `X-Slack-Request-Timestamp` and
 `X-Slack-Signature: v0=HMAC-SHA256(secret, "v0:{timestamp}:{body}")`
 (https://api.slack.com/authentication/verifying-requests-from-slack).
+
+In Socket Mode the same payloads travel as envelopes on the app's WebSocket instead
+(`SlackOverSocket`); what a person does is written once, in `SlackClient`, for both.
 """
 
 from __future__ import annotations
@@ -22,21 +25,27 @@ import aiohttp
 
 from bot.sandbox.slack_api import SlackStandIn
 
+FORM = "application/x-www-form-urlencoded"
 
-def signature(secret: str, timestamp: int | str, body: str) -> str:
-    base = f"v0:{timestamp}:{body}".encode()
+
+def signature(secret: str, timestamp: int | str, body: str | bytes) -> str:
+    """Slack's v0 signature; over bytes too, so a test can sign a body that is not UTF-8."""
+    raw = body if isinstance(body, bytes) else body.encode()
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 def signed_headers(
-    secret: str, body: str, *, content_type: str, timestamp: int | None = None
+    secret: str, body: str | bytes, *, content_type: str | None, timestamp: int | None = None
 ) -> dict[str, str]:
     ts = int(time.time()) if timestamp is None else timestamp
-    return {
-        "Content-Type": content_type,
+    headers = {
         "X-Slack-Request-Timestamp": str(ts),
         "X-Slack-Signature": signature(secret, ts, body),
     }
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    return headers
 
 
 @dataclass
@@ -131,23 +140,32 @@ class SlackClient:
 
     async def send(
         self,
-        body: str,
+        body: str | bytes,
         *,
-        content_type: str,
+        content_type: str | None,
         timestamp: int | None = None,
         secret: str | None = None,
         headers: Mapping[str, str] | None = None,
+        signed: bool = True,
     ) -> Reply:
-        """POST a body signed with `secret` (default: the real one) at `timestamp`."""
+        """POST a body signed with `secret` (default: the real one) at `timestamp`.
+
+        `content_type=None` sends no Content-Type at all; `signed=False` no signature headers.
+        """
         if self._session is None:
             self._session = aiohttp.ClientSession()
         ts = int(self.clock()) if timestamp is None else timestamp
         all_headers = signed_headers(
             secret or self.secret, body, content_type=content_type, timestamp=ts
         )
+        if not signed:
+            del all_headers["X-Slack-Request-Timestamp"], all_headers["X-Slack-Signature"]
         all_headers.update(headers or {})
-        async with self._session.post(self.url, data=body.encode(), headers=all_headers) as r:
-            return Reply(r.status, await r.text())
+        raw = body if isinstance(body, bytes) else body.encode()
+        async with self._session.post(
+            self.url, data=raw, headers=all_headers, skip_auto_headers=["Content-Type"]
+        ) as r:
+            return Reply(r.status, await r.text(errors="replace"))
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name = self.slack.users[user_id].name if user_id in self.slack.users else user_id
@@ -161,38 +179,53 @@ class SlackClient:
 
     # ------------------------------------------------------------------ what people do
 
+    async def deliver(self, kind: str, payload: Mapping[str, Any], *, retry: int = 0) -> Reply:
+        """Carry one request to the bot: `slash_commands`, `interactive` or `events_api`.
+
+        Over HTTP: a form, a form with `payload=`, or JSON, each signed; `retry=n` re-delivers
+        an event as Slack does (X-Slack-Retry-Num).
+        """
+        if kind == "slash_commands":
+            return await self.send(urlencode(payload), content_type=FORM)
+        if kind == "interactive":
+            return await self.send(urlencode({"payload": json.dumps(payload)}), content_type=FORM)
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.send(
+            json.dumps(payload), content_type="application/json", headers=headers if retry else None
+        )
+
+    def command_payload(
+        self, user_id: str, channel_id: str, text: str = "", command: str = "/poc"
+    ) -> dict[str, str]:
+        """The fields of a slash command, as Slack sends them."""
+        channel = self.slack.channels.get(channel_id)
+        return {
+            "token": "verification-token-unused",
+            "team_id": self.slack.team_id,
+            "team_domain": "sandbox",
+            "channel_id": channel_id,
+            "channel_name": channel.name if channel else "unknown",
+            "user_id": user_id,
+            "user_name": self._user(user_id)["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": "A0POCBOT",
+            "is_enterprise_install": "false",
+            "response_url": self.slack.response_url(),
+            "trigger_id": self.trigger_id(),
+        }
+
     def command_body(
         self, user_id: str, channel_id: str, text: str = "", command: str = "/poc"
     ) -> str:
-        channel = self.slack.channels.get(channel_id)
-        return urlencode(
-            {
-                "token": "verification-token-unused",
-                "team_id": self.slack.team_id,
-                "team_domain": "sandbox",
-                "channel_id": channel_id,
-                "channel_name": channel.name if channel else "unknown",
-                "user_id": user_id,
-                "user_name": self._user(user_id)["name"],
-                "command": command,
-                "text": text,
-                "api_app_id": "A0POCBOT",
-                "is_enterprise_install": "false",
-                "response_url": self.slack.response_url(),
-                "trigger_id": self.trigger_id(),
-            }
-        )
+        return urlencode(self.command_payload(user_id, channel_id, text, command))
 
     async def command(self, user_id: str, channel_id: str, text: str = "") -> Reply:
         """`/poc <text>` typed by a user in a channel."""
-        return await self.send(
-            self.command_body(user_id, channel_id, text),
-            content_type="application/x-www-form-urlencoded",
-        )
+        return await self.deliver("slash_commands", self.command_payload(user_id, channel_id, text))
 
     async def interact(self, payload: Mapping[str, Any]) -> Reply:
-        body = urlencode({"payload": json.dumps(payload)})
-        return await self.send(body, content_type="application/x-www-form-urlencoded")
+        return await self.deliver("interactive", payload)
 
     def submission_payload(
         self, user_id: str, view: Mapping[str, Any], answers: Mapping[str, Any]
@@ -273,38 +306,39 @@ class SlackClient:
             self.click_payload(user_id, action_id=action_id, value=value, **where)
         )
 
+    def event_payload(
+        self, event: Mapping[str, Any], *, event_id: str | None = None
+    ) -> dict[str, Any]:
+        """An Events API delivery around `event`, as Slack wraps it."""
+        return {
+            "token": "verification-token-unused",
+            "team_id": self.slack.team_id,
+            "api_app_id": "A0POCBOT",
+            "event": {"event_ts": f"{self.clock():.6f}", **event},
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(self._ids):010d}",
+            "event_time": int(self.clock()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": self.slack.team_id,
+                    "user_id": self.slack.bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+
     def event_body(self, event: Mapping[str, Any], *, event_id: str | None = None) -> str:
-        return json.dumps(
-            {
-                "token": "verification-token-unused",
-                "team_id": self.slack.team_id,
-                "api_app_id": "A0POCBOT",
-                "event": {"event_ts": f"{self.clock():.6f}", **event},
-                "type": "event_callback",
-                "event_id": event_id or f"Ev{next(self._ids):010d}",
-                "event_time": int(self.clock()),
-                "authorizations": [
-                    {
-                        "enterprise_id": None,
-                        "team_id": self.slack.team_id,
-                        "user_id": self.slack.bot_user_id,
-                        "is_bot": True,
-                        "is_enterprise_install": False,
-                    }
-                ],
-                "is_ext_shared_channel": False,
-            }
-        )
+        return json.dumps(self.event_payload(event, event_id=event_id))
 
     async def event(
         self, event: Mapping[str, Any], *, event_id: str | None = None, retry: int = 0
     ) -> Reply:
-        """An Events API delivery; `retry=n` re-delivers as Slack does (X-Slack-Retry-Num)."""
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
-        return await self.send(
-            self.event_body(event, event_id=event_id),
-            content_type="application/json",
-            headers=headers if retry else None,
+        """An Events API delivery; `retry=n` re-delivers as Slack does."""
+        return await self.deliver(
+            "events_api", self.event_payload(event, event_id=event_id), retry=retry
         )
 
     async def reaction(
@@ -346,3 +380,25 @@ class SlackClient:
         return await self.event(
             {"type": "member_joined_channel", "user": user_id, "channel": channel_id}
         )
+
+
+class SlackOverSocket(SlackClient):
+    """Slack's part in Socket Mode: the same people and payloads, as envelopes on the app's
+    WebSocket (the stand-in's `link`), each answered by the app's ack through the socket.
+
+    A Reply here is the ack: status 200 and, as text, the ack's payload (what HTTP would have
+    answered in its body: a command's reply, a submission's `response_action`).
+    """
+
+    def __init__(self, slack: SlackStandIn, *, clock: Callable[[], float] = time.time) -> None:
+        super().__init__("", "", slack, clock=clock)
+
+    async def deliver(self, kind: str, payload: Mapping[str, Any], *, retry: int = 0) -> Reply:
+        envelope = await self.slack.link.deliver(
+            kind, dict(payload), retry_attempt=retry, retry_reason="timeout" if retry else ""
+        )
+        answer = envelope.ack_payload
+        return Reply(200, json.dumps(answer) if answer else "")
+
+    async def send(self, *_: Any, **__: Any) -> Reply:
+        raise TypeError("Socket Mode carries envelopes, not signed HTTP bodies: use deliver()")

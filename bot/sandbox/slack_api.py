@@ -5,25 +5,50 @@ its retry handlers and its error handling run unchanged against it. It keeps a s
 (channels, users, messages, views), records every call, and can be told to misbehave the way
 Slack does: a channel shared with another organisation, archived or gone; `ratelimited` with
 Retry-After; 5xx; slow answers. Tests and `python -m bot demo` use it; it is not a mock of ours.
+
+It checks what Slack checks before a method runs: the token (a bot token for the Web API, the
+app-level token for `apps.connections.open`; revoked or expired ones as Slack reports them) and
+the OAuth scope, against the bot scopes of manifest.yml (`missing_scope`, with `needed` and
+`provided`). It also speaks Socket Mode (`link`, see socket_link.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
+
+from bot.sandbox.scopes import (
+    APP_TOKEN_SCOPES,
+    MANIFEST,
+    METHOD_SCOPES,
+    PerConversation,
+    bot_scopes,
+)
+from bot.sandbox.socket_link import SocketLink
 
 T = TypeVar("T")
 
 #: Methods that post a message somewhere; `posts()` reads what they left.
 POSTING = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
+#: Web API method families (https://docs.slack.dev/reference/methods): `_chat_postMessage`
+#: answers chat.postMessage; other underscore names are the stand-in's own helpers.
+FAMILIES = (
+    "admin|api|apps|assistant|auth|bookmarks|bots|calls|canvases|chat|conversations|dialog|dnd"
+    "|emoji|files|functions|migration|oauth|openid|pins|reactions|reminders|search|stars|team"
+    "|tooling|usergroups|users|views|workflows"
+)
+_HANDLER = re.compile(rf"_({FAMILIES})_([A-Za-z_]+)")
 
 
 @dataclass
@@ -100,6 +125,8 @@ class Call:
     args: dict[str, Any]
     at: float  # time.monotonic()
     error: str | None = None
+    #: the scope Slack asked for, when it answered missing_scope
+    needed: str | None = None
 
 
 @dataclass
@@ -118,10 +145,11 @@ class Fault:
 
 
 class SlackError(Exception):
-    def __init__(self, error: str, status: int = 200) -> None:
+    def __init__(self, error: str, status: int = 200, **extra: Any) -> None:
         super().__init__(error)
         self.error = error
         self.status = status
+        self.extra = extra  # e.g. missing_scope's `needed` and `provided`
 
 
 class SlackStandIn:
@@ -135,8 +163,23 @@ class SlackStandIn:
         team_name: str = "Acme Sales",
         bot_user_id: str = "UPOCBOT",
         seed: int = 7,
+        app_token: str = "xapp-1-A0POCBOT-sandbox",
+        app_id: str = "A0POCBOT",
+        manifest: Path | str | None = MANIFEST,
+        scopes: Iterable[str] | None = None,
     ) -> None:
+        """`scopes` (bot scopes granted) wins over `manifest`; `manifest=None` grants every
+        scope. By default the repository's manifest.yml decides, as it does in a workspace.
+        """
         self.token = token
+        self.app_token = app_token
+        #: bot scopes the installation granted; None: every scope (nothing is enforced)
+        self.granted: frozenset[str] | None = _granted(manifest, scopes)
+        self.app_token_scopes: frozenset[str] = frozenset({"connections:write"})
+        #: tokens Slack no longer accepts, and what it answers: token_revoked, token_expired…
+        self.token_errors: dict[str, str] = {}
+        #: every call refused with missing_scope (the test fails at the end unless cleared)
+        self.scope_refusals: list[Call] = []
         self.team_id = team_id
         self.team_name = team_name
         self.bot_user_id = bot_user_id
@@ -161,6 +204,8 @@ class SlackStandIn:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        #: Slack's end of Socket Mode
+        self.link = SocketLink(app_id=app_id, notify=self._notify)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -168,6 +213,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
+        self.link.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -177,6 +223,7 @@ class SlackStandIn:
 
     async def stop(self) -> None:
         if self._runner:
+            await self.link.close()
             await self._runner.cleanup()
             self._runner = None
 
@@ -184,8 +231,17 @@ class SlackStandIn:
         await self.start()
         return self
 
-    async def __aexit__(self, *_: object) -> None:
+    async def __aexit__(self, exc_type: object, *_: object) -> None:
         await self.stop()
+        if exc_type is None:
+            self.assert_scopes_sufficed()
+
+    @classmethod
+    @functools.cache
+    def implemented_methods(cls) -> frozenset[str]:
+        """The Web API methods the stand-in answers (every `_<family>_<method>` it defines)."""
+        found = (_HANDLER.fullmatch(name) for name in dir(cls))
+        return frozenset(f"{m[1]}.{m[2].replace('_', '.')}" for m in found if m)
 
     @property
     def api_url(self) -> str:
@@ -230,6 +286,10 @@ class SlackStandIn:
         if dm not in self.channels:
             self.channels[dm] = Channel(dm, dm, is_im=True, members={user_id, self.bot_user_id})
         return dm
+
+    def revoke(self, token: str, error: str = "token_revoked") -> None:
+        """Slack stops accepting `token`: token_revoked, token_expired, account_inactive…"""
+        self.token_errors[token] = error
 
     def fail_next(self, method: str, **how: Any) -> Fault:
         """The next call(s) to `method` fail: status=500, error='ratelimited', retry_after=…"""
@@ -284,6 +344,16 @@ class SlackStandIn:
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and c.error is None]
 
+    def assert_scopes_sufficed(self) -> None:
+        """Fail if any call was refused for a scope manifest.yml does not grant."""
+        if self.scope_refusals:
+            missing = sorted({f"{c.method} needs {c.needed}" for c in self.scope_refusals})
+            raise AssertionError(
+                "Slack answered missing_scope: "
+                + "; ".join(missing)
+                + " (add the scope to oauth_config.scopes.bot in manifest.yml)"
+            )
+
     async def wait_for(self, probe: Callable[[], T], *, within: float = 5.0) -> T:
         """Wait until `probe()` is truthy (re-checked after every call the bot makes).
 
@@ -325,8 +395,8 @@ class SlackStandIn:
         try:
             token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
             token = token or str(args.pop("token", ""))
-            if token != self.token:
-                raise SlackError("invalid_auth")
+            self._authenticate(method, token)
+            self._authorize(method, args, call)
             if (fault := self._fault_for(method, args)) is not None:
                 if fault.land and (handler := getattr(self, "_" + method.replace(".", "_"))):
                     handler(args)
@@ -334,16 +404,62 @@ class SlackStandIn:
             if method == "chat.postMessage" and (throttled := self._throttled(args)):
                 call.error = "ratelimited"
                 return throttled
-            handler = getattr(self, "_" + method.replace(".", "_"), None)
-            if handler is None:
+            if method not in self.implemented_methods():
                 raise SlackError("unknown_method")
+            handler = getattr(self, "_" + method.replace(".", "_"))
             answer = handler(args)
             return web.json_response({"ok": True, **answer})
         except SlackError as e:
             call.error = e.error
-            return web.json_response({"ok": False, "error": e.error}, status=e.status)
+            return web.json_response({"ok": False, "error": e.error, **e.extra}, status=e.status)
         finally:
             await self._notify()
+
+    def _authenticate(self, method: str, token: str) -> None:
+        """The token must be one Slack accepts, and of the kind the method takes."""
+        if not token:
+            raise SlackError("not_authed")
+        if token in self.token_errors:
+            raise SlackError(self.token_errors[token])
+        wanted, other = (
+            (self.app_token, self.token)
+            if method in APP_TOKEN_SCOPES
+            else (self.token, self.app_token)
+        )
+        if token == other:
+            raise SlackError("not_allowed_token_type")
+        if token != wanted:
+            raise SlackError("invalid_auth")
+
+    def _authorize(self, method: str, args: dict[str, Any], call: Call) -> None:
+        """missing_scope, as Slack answers it, when the installation lacks the method's scope."""
+        app_level = method in APP_TOKEN_SCOPES
+        if app_level:
+            needed: str | None = APP_TOKEN_SCOPES[method]
+            granted: frozenset[str] | None = self.app_token_scopes
+        else:
+            needed, granted = self._needed_scope(method, args), self.granted
+        if needed is None or granted is None or needed in granted:
+            return
+        call.needed = needed
+        if not app_level:  # an app-level token's scopes are not manifest.yml's to grant
+            self.scope_refusals.append(call)
+        raise SlackError("missing_scope", needed=needed, provided=",".join(sorted(granted)))
+
+    def _needed_scope(self, method: str, args: dict[str, Any]) -> str | None:
+        rule = METHOD_SCOPES.get(method)
+        if isinstance(rule, PerConversation):
+            try:
+                channel = self._channel(args.get("channel"))
+            except SlackError:
+                return None  # channel_not_found comes first
+            return rule.scope(is_private=channel.is_private, is_im=channel.is_im)
+        if method == "conversations.open" and len(str(args.get("users", "")).split(",")) > 1:
+            return "mpim:write"
+        return rule
+
+    def grants(self, scope: str) -> bool:
+        return self.granted is None or scope in self.granted
 
     def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
         for fault in self.faults:
@@ -408,7 +524,9 @@ class SlackStandIn:
         if channel.is_archived:
             raise SlackError("is_archived")
         # chat:write.public covers public channels; private ones need an invitation.
-        if channel.is_private and self.bot_user_id not in channel.members:
+        if self.bot_user_id not in channel.members and (
+            channel.is_private or (not channel.is_im and not self.grants("chat:write.public"))
+        ):
             raise SlackError("not_in_channel")
         return channel
 
@@ -422,6 +540,9 @@ class SlackStandIn:
             "bot_id": "B" + self.bot_user_id[1:],
             "is_enterprise_install": False,
         }
+
+    def _apps_connections_open(self, _args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.link.issue_url(self.port)}
 
     def _team_info(self, _args: dict[str, Any]) -> dict[str, Any]:
         return {"team": {"id": self.team_id, "name": self.team_name, "domain": "sandbox"}}
@@ -578,6 +699,14 @@ class SlackStandIn:
         view = _json(args.get("view"))
         self.home[user_id] = view
         return {"view": {**view, "id": f"VHOME{user_id}"}}
+
+
+def _granted(manifest: Path | str | None, scopes: Iterable[str] | None) -> frozenset[str] | None:
+    if scopes is not None:
+        return frozenset(scopes)
+    if manifest is None or (manifest == MANIFEST and not MANIFEST.exists()):
+        return None  # no manifest (an installed package runs the demo): nothing to enforce
+    return bot_scopes(manifest)
 
 
 async def _arguments(request: web.Request) -> dict[str, Any]:
