@@ -128,8 +128,8 @@ async def reconcile_message(
     """Make the stored verdict of the criterion posted at `target` match its reactions.
 
     Reads the database first (a database that is down fails here, before any Slack call),
-    then one `reactions.get`, then records what is missing in one transaction and, if the
-    verdict moved, refreshes the message. Raises on database errors and on Slack errors
+    then one `reactions.get`; only when something is missing does it write, in one
+    transaction, and refresh the message. Raises on database errors and on Slack errors
     other than the message being gone (the caller retries later).
     """
     async with db.session() as s:
@@ -139,7 +139,10 @@ async def reconcile_message(
         if criterion is None or criterion.id is None:
             return Outcome.not_a_criterion
         criterion_id, poc_id = criterion.id, criterion.poc_id
-        watermark = await repo.last_vote_id(s, team_id=target.team_id, criterion_id=criterion_id)
+        evaluators = await repo.evaluator_ids(s, team_id=target.team_id, poc_id=poc_id)
+        history = await repo.vote_history(s, team_id=target.team_id, criterion_id=criterion_id)
+    # Whatever is stored after this point saw a later reaction than Slack's answer will show.
+    watermark = max((event_id for event_id, _ in history), default=0)
     try:
         answer = await client.reactions_get(
             channel=target.channel_id, timestamp=target.ts, full=True
@@ -153,6 +156,9 @@ async def reconcile_message(
         for r in (answer.get("message") or {}).get("reactions") or []
         for user in r.get("users") or []
     }
+    # Nearly always in step: decided on what was read, without taking a write lock.
+    if not missing_votes(history, reactions, evaluators, watermark=watermark):
+        return Outcome.unchanged
     if not await apply_reactions(db, target, reactions, watermark=watermark, now=now):
         return Outcome.unchanged
     await refresh_criterion_message(
@@ -254,6 +260,18 @@ class Pace:
             self._last = time.monotonic()
 
 
+_PACES: weakref.WeakKeyDictionary[Database, Pace] = weakref.WeakKeyDictionary()
+
+
+def slack_reads(db: Database) -> Pace:
+    """One pace for every reactions.get this process makes for `db`'s workspace(s): the web
+    process's retries and an in-process clock share Slack's 50 a minute, not twice that."""
+    found = _PACES.get(db)
+    if found is None:
+        found = _PACES[db] = Pace()
+    return found
+
+
 # ---------------------------------------------------------------- the web process's retry
 
 
@@ -269,20 +287,26 @@ class VoteRecovery:
     ) -> None:
         self.db = db
         self.delays = delays
-        self.pace = pace or Pace()
+        self.pace = pace or slack_reads(db)
         self.pending: dict[Target, tuple[AsyncWebClient, Callable[[], datetime]]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._fresh = False
 
     def remember(
         self, target: Target, *, client: AsyncWebClient, clock: Callable[[], datetime]
     ) -> None:
         self.pending[target] = (client, clock)
+        self._fresh = True  # a new failure gets the whole schedule, however late the old one is
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._retry())
 
     async def _retry(self) -> None:
-        for delay in self.delays:
-            await asyncio.sleep(delay)
+        attempt = 0
+        while attempt < len(self.delays):
+            if self._fresh:
+                attempt, self._fresh = 0, False
+            await asyncio.sleep(self.delays[attempt])
+            attempt += 1
             for target, (client, clock) in list(self.pending.items()):
                 try:
                     await self.pace.wait()
@@ -348,13 +372,13 @@ class Reconciler:
         client: AsyncWebClient,
         *,
         every: timedelta = timedelta(days=1),
-        pace: float = PACE,
+        pace: float | None = None,
         budget: timedelta = timedelta(minutes=5),
     ) -> None:
         self.db = db
         self.client = client
         self.every = every
-        self.pace = Pace(pace)
+        self.pace = slack_reads(db) if pace is None else Pace(pace)
         self.budget = budget
         self.queue: deque[Target] = deque()
         self.last_pass: dict[str, datetime] = {}

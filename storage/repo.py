@@ -550,17 +550,6 @@ async def vote_history(
     ]
 
 
-async def last_vote_id(session: AsyncSession, *, team_id: str, criterion_id: int) -> int:
-    """The newest stored reaction event's id for a criterion, 0 if none."""
-    e = _t(m.VerdictEvent)
-    found = await session.scalar(
-        sa.select(sa.func.max(e.c.id)).where(
-            e.c.team_id == team_id, e.c.criterion_id == criterion_id
-        )
-    )
-    return int(found or 0)
-
-
 async def criterion_messages(session: AsyncSession, *, team_id: str) -> list[tuple[str, str]]:
     """(channel, ts) of every posted criterion of the team's POCs that are still going
     (live or paused: votes still count there), oldest POC first — what reconciliation reads."""

@@ -155,7 +155,8 @@ async def test_two_reconciliations_at_once_record_once(db: Database) -> None:
 async def test_a_live_vote_stored_after_the_look_at_slack_is_kept(db: Database) -> None:
     criterion_id, target = await posted_criterion(db)
     async with db.session() as s:
-        watermark = await repo.last_vote_id(s, team_id=TEAM, criterion_id=criterion_id)
+        stored = await repo.vote_history(s, team_id=TEAM, criterion_id=criterion_id)
+    watermark = max((event_id for event_id, _ in stored), default=0)
     # Slack answered "no reactions"; then CHAMPION's ✅ event was stored by the handler.
     async with db.transaction() as s:
         await repo.record_reaction(
