@@ -52,7 +52,9 @@ async def submit_engagement(
         await ack(response_action="errors", errors={"held_on": GONE})
         return
     now = deps.clock()
-    engagement, errors = read_engagement(body["view"]["state"]["values"], now=now, tz=poc.tz)
+    engagement, errors = read_engagement(
+        body["view"]["state"]["values"], now=now, tz=poc.tz, poc=poc
+    )
     if engagement is None:
         await ack(response_action="errors", errors=errors)
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -23,6 +23,7 @@ from bot.app import close_client, utc_now, web_client
 from bot.config import Settings
 from bot.privacy import ChannelInfo
 from scheduler.delivery import Delivery
+from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
 from storage.db import Database
 
@@ -49,6 +50,10 @@ class Clock:
         self.client = client or web_client(settings, retry_server_errors=False)
         self.now = now
         self.channels = ChannelInfo()
+        # Votes whose events were lost: once a day, within half of each tick's interval.
+        self.reconciler = Reconciler(
+            db, self.client, budget=timedelta(minutes=settings.sweep_minutes / 2)
+        )  # type: ignore[arg-type]
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last: SweepReport | None = None
         self._lock_conn: AsyncConnection | None = None
@@ -90,6 +95,8 @@ class Clock:
             # The next tick tries again; the sent-log keeps what was claimed retakeable.
             log.exception("sweep failed")
             return None
+        finally:
+            await self.reconciler.tick(self.now())  # type: ignore[operator]
         return self.last
 
     async def _take_lock(self) -> bool:

@@ -1,7 +1,8 @@
 """SQLModel tables. Every row carries the installing Slack team, and every query filters on it.
 
 Enumerations are stored as short strings (no native PostgreSQL enum types to migrate);
-timestamps go through `UTCDateTime`, so both databases hand back aware UTC datetimes.
+timestamps go through `UTCDateTime`, so both databases hand back aware UTC datetimes; every
+string goes through `CleanString` / `CleanText`, so both databases take whatever people type.
 """
 
 from __future__ import annotations
@@ -38,12 +39,66 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: What a clipped text ends with, so a reader sees it was cut (as bot.views.text.clip does).
+ELLIPSIS = "…"
+
+
+def clean(value: str, limit: int) -> str:
+    """`value` as both databases and Slack take it: no NUL, no lone surrogate, `limit` long.
+
+    PostgreSQL refuses a NUL byte in text and a string longer than varchar(n) where SQLite
+    takes both, so a submission that works on one failed on the other, and failed again on
+    every retry. Slack's modals stop over-long input at the source (max_length), but a
+    payload is whatever a client sends; the storage edge is the one place nobody can skip.
+    """
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:  # a lone surrogate from JSON's "\ud800": not UTF-8
+            value = value.encode(errors="replace").decode()
+    return value if len(value) <= limit else value[: limit - 1] + ELLIPSIS
+
+
+class CleanString(TypeDecorator[str]):
+    """VARCHAR(limit) that strips NUL and clips to its length instead of failing."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else clean(value, self.limit)
+
+
+class CleanText(TypeDecorator[str]):
+    """TEXT clipped to `limit`, what the form that fills it allows (and Slack can show)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else clean(value, self.limit)
+
+
 def _ts(nullable: bool = True, **kw: object) -> object:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)  # type: ignore[arg-type]
 
 
 def _str(length: int, **kw: object) -> object:
-    return Field(sa_type=sa.String(length), **kw)  # type: ignore[arg-type]
+    return Field(sa_type=CleanString(length), **kw)  # type: ignore[arg-type]
+
+
+def _text(limit: int, **kw: object) -> object:
+    return Field(sa_type=CleanText(limit), **kw)  # type: ignore[arg-type]
 
 
 def _poc_fk() -> object:
@@ -56,7 +111,7 @@ class Poc(SQLModel, table=True):
     channel_id: str = _str(32)
     internal_channel_id: str | None = _str(32, default=None, nullable=True)
     prospect: str = _str(200)
-    pain: str = Field(default="", sa_type=sa.Text)
+    pain: str = _text(2000, default="")
     tz: str = _str(64, default="UTC")
     start_date: date
     end_date: date
@@ -111,14 +166,14 @@ class Criterion(SQLModel, table=True):
     team_id: str = _str(32)
     poc_id: int = _poc_fk()
     use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
-    statement: str = Field(sa_type=sa.Text)
-    method: str = Field(default="", sa_type=sa.Text)
+    statement: str = _text(500)
+    method: str = _text(500, default="")
     verdict: str = _str(16, default="pending")
     verdict_by: str | None = _str(32, default=None, nullable=True)
     verdict_at: datetime | None = _ts()
     conflict: bool = False
     #: lint warnings the SE saw and saved anyway, newline-separated; they stay visible.
-    lint_flags: str = Field(default="", sa_type=sa.Text)
+    lint_flags: str = _text(500, default="")
     added_after_kickoff: bool = False
     channel_id: str | None = _str(32, default=None, nullable=True)
     message_ts: str | None = _str(32, default=None, nullable=True)
@@ -167,10 +222,10 @@ class Checkin(SQLModel, table=True):
     poc_id: int = _poc_fk()
     held_on: date
     format: str = _str(16)
-    attendees: str = Field(default="", sa_type=sa.Text)
+    attendees: str = _text(1000, default="")
     sponsor_present: bool = False
-    summary: str = Field(default="", sa_type=sa.Text)
-    blockers: str = Field(default="", sa_type=sa.Text)
+    summary: str = _text(2000, default="")
+    blockers: str = _text(2000, default="")
     health: str = _str(16, default="green")
     logged_by: str = _str(32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -186,7 +241,7 @@ class Engagement(SQLModel, table=True):
     kind: str = _str(16)
     role: str = _str(24, default="exec_sponsor")
     who: str = _str(200)
-    outcome: str = Field(default="", sa_type=sa.Text)
+    outcome: str = _text(1000, default="")
     logged_by: str = _str(32)
 
 
@@ -197,7 +252,7 @@ class ScopeChange(SQLModel, table=True):
     team_id: str = _str(32)
     poc_id: int = _poc_fk()
     kind: str = _str(24)
-    detail: str = Field(default="", sa_type=sa.Text)
+    detail: str = _text(1000, default="")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     resolution: str = _str(16, default="open")
     resolved_by: str | None = _str(32, default=None, nullable=True)
@@ -212,7 +267,7 @@ class ParkedItem(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = _str(32)
     poc_id: int = _poc_fk()
-    text: str = Field(sa_type=sa.Text)
+    text: str = _text(1000)
     by: str = _str(32)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     scope_change_id: int | None = Field(default=None, foreign_key="scope_change.id")

@@ -534,6 +534,41 @@ async def votes_for(session: AsyncSession, *, team_id: str, criterion_id: int) -
     return [Vote(user_id=r.user_id, reaction=r.reaction, added=r.added, at=r.at) for r in rows]
 
 
+async def vote_history(
+    session: AsyncSession, *, team_id: str, criterion_id: int
+) -> list[tuple[int, Vote]]:
+    """Every stored reaction event of a criterion with its row id, oldest first (reconciling
+    needs the ids: an event stored after a look at Slack is newer than that look)."""
+    e = _t(m.VerdictEvent)
+    rows = await session.exec(
+        sa.select(e.c.id, e.c.user_id, e.c.reaction, e.c.added, e.c.at)
+        .where(e.c.team_id == team_id, e.c.criterion_id == criterion_id)
+        .order_by(e.c.at, e.c.id)
+    )
+    return [
+        (r.id, Vote(user_id=r.user_id, reaction=r.reaction, added=r.added, at=r.at)) for r in rows
+    ]
+
+
+async def criterion_messages(session: AsyncSession, *, team_id: str) -> list[tuple[str, str]]:
+    """(channel, ts) of every posted criterion of the team's POCs that are still going
+    (live or paused: votes still count there), oldest POC first — what reconciliation reads."""
+    c, p = _t(m.Criterion), _t(m.Poc)
+    rows = await session.exec(
+        sa.select(c.c.channel_id, c.c.message_ts)
+        .join(p, p.c.id == c.c.poc_id)
+        .where(
+            c.c.team_id == team_id,
+            p.c.team_id == team_id,
+            p.c.status.in_([*LIVE_STATUSES, domain.Status.paused]),
+            c.c.channel_id.is_not(None),
+            c.c.message_ts.is_not(None),
+        )
+        .order_by(c.c.poc_id, c.c.id)
+    )
+    return [(r.channel_id, r.message_ts) for r in rows]
+
+
 async def set_verdict(
     session: AsyncSession, *, team_id: str, criterion_id: int, state: VerdictState
 ) -> None:

@@ -660,6 +660,15 @@ class SlackStandIn:
         self.react(channel.id, str(args.get("timestamp")), self.bot_user_id, str(args.get("name")))
         return {}
 
+    def _reactions_get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A message with its reactions, every user listed (as with `full=true`)."""
+        channel = self._channel(args.get("channel"))
+        try:
+            message = self.message(channel.id, str(args.get("timestamp")))
+        except KeyError:
+            raise SlackError("message_not_found") from None
+        return {"type": "message", "channel": channel.id, "message": message.as_slack()}
+
     def _open_view(self, args: dict[str, Any], *, how: str) -> dict[str, Any]:
         view = _json(args.get("view"))
         if not isinstance(view, dict):

@@ -14,7 +14,7 @@ from bot import dates
 from bot.domain import LIVE_FORMATS, CheckinFormat, Health, Poc
 from bot.governance import local_today
 from bot.views.forms import State, field, input_block, select, text_input
-from bot.views.text import context, escape, option, plain, section, user
+from bot.views.text import clip, context, escape, option, plain, section, user
 
 CALLBACK = "poc_checkin"
 FORMAT_LABELS = {
@@ -156,4 +156,4 @@ def checkin_blocks(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> list[d
 
 def checkin_text(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> str:
     del logged_by
-    return f"Check-in for {escape(poc.prospect)}: {escape(checkin.summary)[:200]}"
+    return f"Check-in for {escape(poc.prospect)}: {clip(escape(checkin.summary), 200)}"

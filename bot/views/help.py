@@ -18,12 +18,16 @@ SUBCOMMANDS = (
 )
 
 
+#: How much of an unknown subcommand is echoed back (it is the user's text: escaped, short).
+ECHO = 40
+
+
 def help_blocks(unknown: str | None = None) -> list[dict[str, Any]]:
     lines = "\n".join(f"`/poc {name}` — {what}" for name, what in SUBCOMMANDS)
     blocks = []
     if unknown:
         blocks.append(
-            section(f"I don't know `/poc {escape(clip(unknown, 40))}`. Here is what I can do:")
+            section(f"I don't know `/poc {escape(clip(unknown, ECHO))}`. Here is what I can do:")
         )
     blocks.append(section(lines))
     blocks.append(
@@ -37,5 +41,6 @@ def help_blocks(unknown: str | None = None) -> list[dict[str, Any]]:
 
 def help_text(unknown: str | None = None) -> str:
     names = ", ".join(name.split()[0] for name, _ in SUBCOMMANDS)
-    prefix = f"Unknown subcommand '{clip(unknown, 40)}'. " if unknown else ""
+    # The ack's text is mrkdwn too: `<!channel>` typed after /poc must not come back live.
+    prefix = f"Unknown subcommand '{escape(clip(unknown, ECHO))}'. " if unknown else ""
     return f"{prefix}Usage: /poc {names}"

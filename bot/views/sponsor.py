@@ -6,6 +6,7 @@ the stalled-sponsor clock; an email or a chat message is logged but does not.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -45,17 +46,51 @@ class EngagementInput:
         return self.kind in COUNTING_ENGAGEMENTS
 
 
-def sponsor_choices(poc: Poc) -> list[tuple[str, str]]:
-    """(value, label) for each sponsor of the POC; the value is `role:user id or name`."""
-    choices = []
+@dataclass(frozen=True, slots=True)
+class SponsorChoice:
+    """One person in the "Who" select. `value` is a short key, never the name: Slack refuses
+    an option value over 150 characters, and a name can be that long."""
+
+    value: str
+    label: str
+    role: Role
+    who: str  # what the engagement stores: the Slack user id, else the name
+
+
+def name_key(name: str) -> str:
+    """A short, stable key for a sponsor known only by name (12 hex digits of its SHA-1)."""
+    return "#" + hashlib.sha1(name.encode(errors="replace")).hexdigest()[:12]
+
+
+def sponsor_choices(poc: Poc) -> list[SponsorChoice]:
+    """Each sponsor of the POC; the value is `role:user id` or `role:#name key`."""
+    choices: list[SponsorChoice] = []
+    seen: set[str] = set()
     for role in SPONSOR_ROLES:
         for person in poc.people(role):
-            ident = person.user_id or person.name or ""
-            if not ident:
+            if person.user_id:
+                key, who = person.user_id, person.user_id
+            elif person.name:
+                key, who = name_key(person.name), person.name
+            else:
                 continue
-            name = person.name or "in Slack"
-            choices.append((f"{role.value}:{ident}", f"{ROLE_LABELS[role]} — {name}"))
+            value = f"{role.value}:{key}"
+            if value not in seen:  # the same person twice: one option (values must be unique)
+                seen.add(value)
+                label = f"{ROLE_LABELS[role]} — {person.name or 'in Slack'}"
+                choices.append(SponsorChoice(value, label, role, who))
     return choices
+
+
+def picked_sponsor(poc: Poc, value: str) -> SponsorChoice | None:
+    """The sponsor an option value names, or None if nobody on the POC has that key now.
+
+    A modal opened before a deploy carries `role:name`; it still finds its person.
+    """
+    for choice in sponsor_choices(poc):
+        if value == choice.value or value == f"{choice.role.value}:{choice.who}":
+            return choice
+    return None
 
 
 def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
@@ -65,7 +100,7 @@ def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
         who = input_block(
             "who",
             "Who",
-            select("who", [option(label, value) for value, label in choices[:100]], None),
+            select("who", [option(c.label, c.value) for c in choices[:100]], None),
         )
     else:
         who = text_input("who", "Who", placeholder="Dana Li, VP Engineering", max_length=200)
@@ -100,17 +135,23 @@ def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
     }
 
 
+GONE_SPONSOR = "That person is no longer a sponsor of this POC: pick again."
+
+
 def read_engagement(
-    values: State, *, now: datetime, tz: str
+    values: State, *, now: datetime, tz: str, poc: Poc
 ) -> tuple[EngagementInput | None, dict[str, str]]:
     errors: dict[str, str] = {}
     held_on = _past_date(values, "held_on", now=now, tz=tz, errors=errors)
     picked = field(values, "who")
     role, who = Role.exec_sponsor, picked
-    if picked and ":" in picked and picked.split(":", 1)[0] in {r.value for r in SPONSOR_ROLES}:
-        role_name, who = picked.split(":", 1)
-        role = Role(role_name)
-    if not who:
+    if _was_picked(values):
+        choice = picked_sponsor(poc, picked) if picked else None
+        if picked and choice is None:
+            errors["who"] = GONE_SPONSOR
+        else:
+            role, who = (choice.role, choice.who) if choice else (role, None)
+    if not who and "who" not in errors:
         errors["who"] = "Who did you meet?"
     if errors or held_on is None or not who:
         return None, errors
@@ -126,14 +167,22 @@ def read_engagement(
     )
 
 
-def who_label(who: str) -> str:
-    return user(who) if who[:1] in ("U", "W") and who.isalnum() and who.isupper() else escape(who)
+def _was_picked(values: State) -> bool:
+    """Whether "Who" was a select of the POC's sponsors (else the name was typed)."""
+    element = next(iter(values.get("who", {}).values()), None) or {}
+    return element.get("type") == "static_select"
+
+
+def who_label(poc: Poc, who: str) -> str:
+    """A mention for one of the POC's people in Slack; anything else is a name, shown inert
+    (a typed "UBOSS" must not become a mention)."""
+    return user(who) if who in {p.user_id for p in poc.stakeholders if p.user_id} else escape(who)
 
 
 def engagement_blocks(poc: Poc, e: EngagementInput, *, logged_by: str) -> list[dict[str, Any]]:
     kind = KIND_LABELS[e.kind].split(" (")[0]
     body = (
-        f"*Sponsor engagement* · {escape(poc.prospect)} · {kind} with {who_label(e.who)} "
+        f"*Sponsor engagement* · {escape(poc.prospect)} · {kind} with {who_label(poc, e.who)} "
         f"({ROLE_LABELS.get(e.role, 'sponsor')}) on {e.held_on:%a %d %b}"
     )
     if e.outcome:
@@ -148,4 +197,5 @@ def engagement_blocks(poc: Poc, e: EngagementInput, *, logged_by: str) -> list[d
 
 def engagement_text(poc: Poc, e: EngagementInput, *, logged_by: str) -> str:
     del logged_by
-    return f"Sponsor engagement for {escape(poc.prospect)}: {e.kind.value} with {who_label(e.who)}"
+    who = who_label(poc, e.who)
+    return f"Sponsor engagement for {escape(poc.prospect)}: {e.kind.value} with {who}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -13,7 +14,15 @@ MAX_VIEW_BLOCKS = 100
 MAX_TITLE = 24  # modal title
 MAX_BUTTON_TEXT = 75
 MAX_OPTION_TEXT = 75
+#: An option's value: a select whose option is longer cannot be opened at all (views.open
+#: answers invalid_arguments, and the user sees nothing). Values are short keys, never names.
+MAX_OPTION_VALUE = 150
+MAX_BUTTON_VALUE = 2000
 MAX_FALLBACK_TEXT = 4000
+
+#: The tail of a clipped mrkdwn text that would leave half an entity (`&am`) or half a
+#: mention or link (`<@U12`, `<https://…`): cut before it rather than show garbage.
+_TORN = re.compile(r"(&[a-z]{0,4}|<[^<>]*)$")
 
 
 def escape(text: str) -> str:
@@ -21,11 +30,15 @@ def escape(text: str) -> str:
 
     Slack asks for exactly these three: & < > (https://api.slack.com/reference/surfaces/formatting).
     """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # NUL is dropped too: it is never meant, and a database or a client may choke on it.
+    return text.replace("\x00", "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """At most `limit` characters, ending with … when cut — never inside `&lt;` or `<@U1>`."""
+    if len(text) <= limit:
+        return text
+    return _TORN.sub("", text[: limit - 1]) + "…"
 
 
 def user(user_id: str | None) -> str:
@@ -66,7 +79,7 @@ def button(
         "action_id": action_id,
     }
     if value:
-        b["value"] = value
+        b["value"] = _short(value, MAX_BUTTON_VALUE)
     if style:
         b["style"] = style
     if url:
@@ -86,7 +99,15 @@ def plain(text: str) -> dict[str, Any]:
 
 
 def option(label: str, value: str) -> dict[str, Any]:
-    return {"text": plain(clip(label, MAX_OPTION_TEXT)), "value": value}
+    return {"text": plain(clip(label, MAX_OPTION_TEXT)), "value": _short(value, MAX_OPTION_VALUE)}
+
+
+def _short(value: str, limit: int) -> str:
+    """A value we send and read back: too long is our bug (a name where a key belongs), and
+    clipping would silently pick the wrong thing — so fail loudly, in tests first."""
+    if len(value) > limit:
+        raise ValueError(f"a value of {len(value)} characters (Slack's limit is {limit})")
+    return value
 
 
 def bullets(lines: Sequence[str]) -> str:

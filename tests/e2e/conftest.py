@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.sandbox.harness import Clock, Sandbox
+from bot.sandbox.slack_api import SlackStandIn
 from storage.db import Database
 from tests.blockkit import check_everything_sent
 
@@ -21,10 +22,8 @@ SE, AE, CHAMPION, BIZ, EXEC, OUTSIDER = "USE", "UAE", "UCHAMP", "UBIZ", "UEXEC",
 MONDAY_9AM_NY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def sb(db: Database) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(db, clock=Clock(MONDAY_9AM_NY))
-    slack = sandbox.slack
+def deal_team(slack: SlackStandIn) -> None:
+    """The people and the deal channel every end-to-end test starts with."""
     for user_id, name in [
         (SE, "Sam SE"),
         (AE, "Alex AE"),
@@ -35,6 +34,13 @@ async def sb(db: Database) -> AsyncIterator[Sandbox]:
     ]:
         slack.add_user(user_id, name, tz="America/New_York")
     slack.add_channel(DEAL, "deal-globex", members=(SE, AE, CHAMPION), bot_member=False)
+
+
+@pytest.fixture
+async def sb(db: Database) -> AsyncIterator[Sandbox]:
+    sandbox = Sandbox(db, clock=Clock(MONDAY_9AM_NY))
+    slack = sandbox.slack
+    deal_team(slack)
     async with sandbox:
         yield sandbox
         check_everything_sent(slack)

@@ -12,9 +12,11 @@ from bot.domain import EngagementKind, Role, Stakeholder
 from bot.views.checkin import FUTURE
 from bot.views.sponsor import (
     CALLBACK,
+    GONE_SPONSOR,
     EngagementInput,
     engagement_blocks,
     engagement_text,
+    name_key,
     read_engagement,
     sponsor_modal,
 )
@@ -67,11 +69,13 @@ def test_modal_contract() -> None:
     who = inputs["who"]["element"]
     assert who["type"] == "static_select"
     options = {o["value"]: o["text"]["text"] for o in who["options"]}
-    # exec (in Slack, no name), business sponsor (a name, outside Slack), champion (both)
-    assert set(options) == {"exec_sponsor:UEXEC", "business_sponsor:Sam Ortiz", "champion:UCHAMP"}
+    # exec (in Slack, no name), business sponsor (a name, outside Slack), champion (both);
+    # the value is a short key (a user id, or a key of the name), never the name itself.
+    sam = f"business_sponsor:{name_key('Sam Ortiz')}"
+    assert set(options) == {"exec_sponsor:UEXEC", sam, "champion:UCHAMP"}
     assert options["exec_sponsor:UEXEC"].startswith("Executive sponsor")
     assert "UEXEC" not in options["exec_sponsor:UEXEC"]  # plain text can't mention: no raw id
-    assert "Sam Ortiz" in options["business_sponsor:Sam Ortiz"]
+    assert "Sam Ortiz" in options[sam] and "Sam" not in sam
     assert "Dana Li" in options["champion:UCHAMP"]
 
     kind = inputs["kind"]["element"]
@@ -113,7 +117,7 @@ def test_modal_escapes_the_prospect() -> None:
 
 
 def test_read_a_picked_sponsor() -> None:
-    engagement, errors = read_engagement(values(), now=NOW, tz="UTC")
+    engagement, errors = read_engagement(values(), now=NOW, tz="UTC", poc=make_poc())
     assert errors == {}
     assert engagement == EngagementInput(
         who="UEXEC",
@@ -126,9 +130,10 @@ def test_read_a_picked_sponsor() -> None:
 
 def test_read_a_sponsor_outside_slack_and_no_outcome() -> None:
     engagement, errors = read_engagement(
-        values(who=selected("business_sponsor:Sam Ortiz"), outcome=text_value(None)),
+        values(who=selected(f"business_sponsor:{name_key('Sam Ortiz')}"), outcome=text_value(None)),
         now=NOW,
         tz="UTC",
+        poc=make_poc(),
     )
     assert errors == {}
     assert engagement is not None
@@ -138,7 +143,7 @@ def test_read_a_sponsor_outside_slack_and_no_outcome() -> None:
 
 def test_read_a_typed_name() -> None:
     engagement, errors = read_engagement(
-        values(who=text_value("Vic Reyes, CFO")), now=NOW, tz="UTC"
+        values(who=text_value("Vic Reyes, CFO")), now=NOW, tz="UTC", poc=make_poc()
     )
     assert errors == {}
     assert engagement is not None
@@ -147,7 +152,9 @@ def test_read_a_typed_name() -> None:
 
 
 def test_garbage_date() -> None:
-    engagement, errors = read_engagement(values(held_on=text_value("the 45th")), now=NOW, tz="UTC")
+    engagement, errors = read_engagement(
+        values(held_on=text_value("the 45th")), now=NOW, tz="UTC", poc=make_poc()
+    )
     assert engagement is None
     assert list(errors) == ["held_on"]
     assert "the 45th" in errors["held_on"]
@@ -155,15 +162,61 @@ def test_garbage_date() -> None:
 
 @pytest.mark.parametrize("typed", ["tomorrow", "in 2 weeks"])
 def test_future_date(typed: str) -> None:
-    engagement, errors = read_engagement(values(held_on=text_value(typed)), now=NOW, tz="UTC")
+    engagement, errors = read_engagement(
+        values(held_on=text_value(typed)), now=NOW, tz="UTC", poc=make_poc()
+    )
     assert engagement is None
     assert errors == {"held_on": FUTURE}
 
 
 def test_nobody_named() -> None:
-    engagement, errors = read_engagement(values(who=text_value(None)), now=NOW, tz="UTC")
+    engagement, errors = read_engagement(
+        values(who=text_value(None)), now=NOW, tz="UTC", poc=make_poc()
+    )
     assert engagement is None
     assert list(errors) == ["who"]
+
+
+def test_a_modal_opened_before_the_short_keys_still_reads() -> None:
+    """A modal open during the deploy carries `role:name`; it still finds the person."""
+    engagement, errors = read_engagement(
+        values(who=selected("business_sponsor:Sam Ortiz")), now=NOW, tz="UTC", poc=make_poc()
+    )
+    assert errors == {}
+    assert engagement is not None
+    assert (engagement.who, engagement.role) == ("Sam Ortiz", Role.business_sponsor)
+
+
+@pytest.mark.parametrize("value", ["business_sponsor:#000000000000", "exec_sponsor:UGONE", "x"])
+def test_a_sponsor_no_longer_on_the_poc(value: str) -> None:
+    engagement, errors = read_engagement(
+        values(who=selected(value)), now=NOW, tz="UTC", poc=make_poc()
+    )
+    assert engagement is None
+    assert errors == {"who": GONE_SPONSOR}
+
+
+def test_a_sponsor_with_a_180_character_name() -> None:
+    """The option value is a key, so the modal opens; the key reads back to the person."""
+    name = "Dr. " + "Maximiliana " * 14 + "Featherstonehaugh"
+    assert len(name) >= 180
+    poc = make_poc(stakeholders=(SE, AE, Stakeholder(Role.exec_sponsor, name=name)))
+    view = sponsor_modal(poc, today=TODAY)
+    check_view(view)
+    (choice,) = input_ids(view)["who"]["element"]["options"]
+    assert len(choice["value"]) <= 150
+    engagement, errors = read_engagement(
+        values(who=selected(choice["value"])), now=NOW, tz="UTC", poc=poc
+    )
+    assert errors == {}
+    assert engagement is not None
+    assert (engagement.who, engagement.role) == (name, Role.exec_sponsor)
+
+
+def test_a_typed_user_id_is_not_a_mention() -> None:
+    """Only the POC's own people are mentioned; "UBOSS" typed as a name stays text."""
+    blocks = engagement_blocks(make_poc(), make_input(who="UBOSS"), logged_by="UAE")
+    assert "<@UBOSS>" not in str(blocks) and "UBOSS" in str(blocks)
 
 
 # ---------------------------------------------------------------- the internal note
