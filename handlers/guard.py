@@ -71,17 +71,19 @@ def guarded(listener: Listener, *, writes: Writes = True) -> Callable[[AsyncArgs
         if bolt_ack.response is not None:  # events: Bolt acked before running us
             acked.set()
         work = asyncio.ensure_future(listener(**kwargs))
+        _in_flight.add(work)
+        work.add_done_callback(_in_flight.discard)
         waiting = asyncio.ensure_future(acked.wait())
         try:
-            await asyncio.wait({work, waiting}, timeout=ACK_DEADLINE, return_when="FIRST_COMPLETED")
+            await asyncio.wait(
+                {work, waiting}, timeout=ACK_DEADLINE, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             waiting.cancel()
         if not work.done() and not acked.is_set():
             # The database (most likely) does not answer. Stop before anything is written:
             # a transaction cancelled before COMMIT rolls back, so "nothing was saved" holds.
-            work.cancel()
-            _abandoned.add(work)
-            work.add_done_callback(_abandoned.discard)
+            work.cancel()  # it stays in _in_flight until it has unwound
             log.error(
                 "%s did not ack within %.1f s: cancelled", listener.__qualname__, ACK_DEADLINE
             )
@@ -98,8 +100,20 @@ def guarded(listener: Listener, *, writes: Writes = True) -> Callable[[AsyncArgs
     return run
 
 
-#: Listeners cancelled at the deadline, still unwinding (kept so they are not collected).
-_abandoned: set[asyncio.Future[Any]] = set()
+#: Listener runs not finished yet (a strong reference: a task cancelled at the deadline may
+#: take a while to unwind, and must not be garbage-collected meanwhile).
+_in_flight: set[asyncio.Future[Any]] = set()
+
+
+async def settled(within: float = 10.0) -> None:
+    """Wait until every listener run started so far in this process has finished.
+
+    What tests wait on before asserting that a request changed nothing: an ack says the
+    request was received, not that its work is over.
+    """
+    async with asyncio.timeout(within):
+        while _in_flight:
+            await asyncio.wait(set(_in_flight))
 
 
 def _writes(writes: Writes, body: dict[str, Any]) -> bool:

@@ -7,6 +7,7 @@ SQLite and on PostgreSQL, and every payload the bot sent is validated when the t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -23,6 +24,14 @@ MONDAY_9AM_NY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def sb(db: Database) -> AsyncIterator[Sandbox]:
+    async with deal_sandbox(db) as sandbox:
+        yield sandbox
+
+
+@asynccontextmanager
+async def deal_sandbox(db: Database) -> AsyncIterator[Sandbox]:
+    """The bot on `db`, a deal channel with the SE, AE and champion, and everyone's names;
+    every payload sent is validated when it ends."""
     sandbox = Sandbox(db, clock=Clock(MONDAY_9AM_NY))
     slack = sandbox.slack
     for user_id, name in [
