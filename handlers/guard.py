@@ -94,6 +94,11 @@ def guarded(listener: Listener, *, writes: Writes = True) -> Callable[[AsyncArgs
         except Exception:
             log.exception("%s failed on %s", listener.__qualname__, _kind(args.body))
             await _answer_failure(args, acked=acked.is_set(), writes=_writes(writes, args.body))
+            return
+        if not acked.is_set():
+            # A path that returned without a word: an empty ack beats Bolt's 404 at 3 s.
+            log.warning("%s returned without acking", listener.__qualname__)
+            await bolt_ack()
 
     run.__name__ = run.__qualname__ = f"guarded_{listener.__name__}"
     run.__doc__ = listener.__doc__

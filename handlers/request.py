@@ -40,11 +40,11 @@ NO_POC_HERE = (
 
 def body_user_id(body: dict[str, Any]) -> str:
     """Who acted: `user.id` in interactivity, `user_id` in a command, `event.user` in events."""
-    user = body.get("user")
-    if isinstance(user, dict) and user.get("id"):
-        return str(user["id"])
-    if isinstance(user, str):
-        return user
+    who = body.get("user")
+    if isinstance(who, dict) and who.get("id"):
+        return str(who["id"])
+    if isinstance(who, str):
+        return who
     event = body.get("event")
     return str(body.get("user_id") or (event.get("user") if isinstance(event, dict) else "") or "")
 
@@ -64,8 +64,8 @@ def body_channel_id(body: dict[str, Any]) -> str | None:
 def body_actor(body: dict[str, Any], team_id: str) -> Actor:
     """The person acting, and whether they come from the installing team (a Slack Connect
     partner's people carry their own team: `user.team_id`, or a command's `team_id`)."""
-    user = body.get("user")
-    home = (user.get("team_id") if isinstance(user, dict) else None) or body.get("user_team_id")
+    who = body.get("user")
+    home = who.get("team_id") if isinstance(who, dict) else None
     if home is None and "command" in body:
         home = body.get("team_id")
     return Actor(user_id=body_user_id(body), of_our_team=home is None or home == team_id)
