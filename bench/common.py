@@ -78,7 +78,7 @@ def _status_mb(pid: int, field: str) -> float:
 _views = itertools.count(1)
 
 
-def fresh(view: dict[str, Any]) -> dict[str, Any]:
+def reopened(view: dict[str, Any]) -> dict[str, Any]:
     """The same modal as if opened anew: Slack gives every modal its own view id, and pocbot
     applies a submission once per view id and hash (a resubmitted copy is a replay)."""
     return {**view, "id": f"{view.get('id', 'V')}-{next(_views)}"}
