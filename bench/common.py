@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import resource
 import statistics
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -71,3 +73,12 @@ def _status_mb(pid: int, field: str) -> float:
             if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+_views = itertools.count(1)
+
+
+def reopened(view: dict[str, Any]) -> dict[str, Any]:
+    """The same modal as if opened anew: Slack gives every modal its own view id, and pocbot
+    applies a submission once per view id and hash (a resubmitted copy is a replay)."""
+    return {**view, "id": f"{view.get('id', 'V')}-{next(_views)}"}

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bench.common import hwm_mb, rss_mb
+from bench.common import hwm_mb, reopened, rss_mb
 from bench.served import database_url, served
 from bot.sandbox.harness import SIGNING_SECRET, open_modal
 from bot.sandbox.signing import SlackClient
@@ -54,7 +54,7 @@ async def set_up(
 ) -> tuple[dict[str, Any], Message]:
     """A POC with a criterion in `home`: the modal to submit again, the message to react to."""
     new_view = await open_modal(slack, client, SE, SPARE, "new")
-    await client.submit(SE, new_view, {**NEW_POC, "channel": home})
+    await client.submit(SE, reopened(new_view), {**NEW_POC, "channel": home})
     await slack.wait_for(lambda: slack.posts(home), within=10)
     crit_view = await open_modal(slack, client, SE, home, "criteria")
     uc = crit_view["blocks"][1]["element"]["options"][0]["value"]
@@ -105,7 +105,7 @@ async def measure(args: tuple[str, ...], n: int, concurrency: int) -> dict[str, 
                 def submission() -> Awaitable[Any]:
                     channel = next(fresh)
                     submitted.append(channel)
-                    return client.submit(SE, new_view, {**NEW_POC, "channel": channel})
+                    return client.submit(SE, reopened(new_view), {**NEW_POC, "channel": channel})
 
                 kinds: list[Callable[[], Awaitable[Any]]] = [
                     lambda: client.command(SE, SPARE, "new"),

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import PG_URL, percentiles
+from bench.common import PG_URL, percentiles, reopened
 from bench.served import database_url, served
 from bot.sandbox.harness import SIGNING_SECRET, open_modal
 from bot.sandbox.signing import Reply, SlackClient
@@ -90,7 +90,7 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
             new_view = await open_modal(slack, ours, SE, channels[0], "new")
             criteria_forms = []
             for channel in channels[:POCS]:
-                reply = await ours.submit(SE, new_view, {**NEW_POC, "channel": channel})
+                reply = await ours.submit(SE, reopened(new_view), {**NEW_POC, "channel": channel})
                 assert reply.status == 200 and not reply.text, reply.text
                 await slack.wait_for(lambda c=channel: slack.posts(c))
                 view = await open_modal(slack, ours, SE, channel, "criteria")
@@ -107,13 +107,17 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
                 return {
                     "/poc new (ack)": lambda: client.command(SE, channels[0], "new"),
                     "poc_new submission": lambda: client.submit(
-                        SE, new_view, {**NEW_POC, "channel": channels[next(free)]}
+                        SE, reopened(new_view), {**NEW_POC, "channel": channels[next(free)]}
                     ),
-                    "poc_criteria submission": lambda: client.submit(SE, *next(form)),
+                    "poc_criteria submission": lambda: criterion(client),
                     "reaction_added": lambda: client.reaction(
                         CHAMPION, "white_check_mark", posted[0]
                     ),
                 }
+
+            def criterion(client: SlackClient) -> Awaitable[Reply]:
+                view, answers = next(form)
+                return client.submit(SE, reopened(view), answers)
 
             ours_kinds, bare_kinds = kinds(ours), kinds(bare)
             for name in ours_kinds:

@@ -6,6 +6,8 @@ from slack_bolt.async_app import AsyncApp
 
 
 def register_all(app: AsyncApp) -> None:
+    """Every flow's listeners, each run by `handlers.guard.guarded` (acked in time, failures
+    answered in words, nothing raised into Bolt)."""
     from handlers import (
         actions,
         activity,
@@ -20,7 +22,9 @@ def register_all(app: AsyncApp) -> None:
         sponsor,
         status,
     )
+    from handlers.guard import Listeners
 
+    listeners = Listeners(app)
     for module in (
         commands,
         poc_new,
@@ -35,4 +39,4 @@ def register_all(app: AsyncApp) -> None:
         actions,
         activity,
     ):
-        module.register(app)
+        module.register(listeners)

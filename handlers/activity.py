@@ -7,11 +7,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import deps_of, tenant
+from handlers.guard import Listeners
 from handlers.poc_new import post_kickoff
 from storage import repo
 
@@ -31,6 +31,8 @@ def event_time(event: dict[str, Any], fallback: datetime) -> datetime:
 async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
     if event.get("subtype") not in SPOKEN or event.get("bot_id") or not event.get("user"):
         return
+    if not event.get("channel"):
+        return
     deps = deps_of(context)
     async with deps.db.transaction() as s:
         await repo.touch_last_seen(
@@ -45,10 +47,11 @@ async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
 async def on_member_joined(
     event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    if event.get("user") != context.bot_user_id:
+    channel_id = event.get("channel")
+    if event.get("user") != context.bot_user_id or not channel_id:
         return
     deps = deps_of(context)
-    team_id, channel_id = tenant(context), event["channel"]
+    team_id = tenant(context)
     deps.channels.forget(channel_id)
     async with deps.db.transaction() as s:
         row = await repo.live_poc_for_channel(s, team_id=team_id, channel_id=channel_id)
@@ -67,9 +70,9 @@ async def on_member_joined(
         pending_kickoff = row.kickoff_message_ts is None
         poc = await repo.load_poc(s, team_id=team_id, poc_id=row.id) if pending_kickoff else None
     if poc is not None:
-        await post_kickoff(client, deps, poc)
+        await post_kickoff(client, deps, poc)  # claims it first: at most once, whoever asks
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.event("message")(on_message)
     app.event("member_joined_channel")(on_member_joined)

@@ -9,28 +9,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
 from bot.domain import Poc
-from bot.governance import local_today
+from bot.governance import Act, local_today
 from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
-from handlers.request import GONE, Command, modal_poc
+from handlers.guard import Listeners
+from handlers.request import Command, Submission
 from storage import models as m
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Couldn't save the check-in just now. Nothing is lost: press Log it again."
-
 
 async def open_checkin(cmd: Command) -> None:
     await cmd.ack()
-    poc = await cmd.poc_here()
+    poc = await cmd.poc_here(Act.log_checkin)
     if poc is not None:
         await open_checkin_modal(
             cmd.client, trigger_id=cmd.trigger_id, poc=poc, now=cmd.deps.clock()
@@ -48,51 +45,46 @@ async def open_checkin_modal(
 async def submit_checkin(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    poc = await modal_poc(deps, team_id=team_id, view=body["view"])
+    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+    poc = await sub.poc(Act.log_checkin)
     if poc is None:
-        await ack(response_action="errors", errors={"summary": GONE})
         return
-    now = deps.clock()
-    checkin, errors = read_checkin(body["view"]["state"]["values"], now=now, tz=poc.tz)
+    now = sub.deps.clock()
+    checkin, errors = read_checkin(sub.values, now=now, tz=poc.tz)
     if checkin is None:
         await ack(response_action="errors", errors=errors)
         return
-    try:
-        async with deps.db.transaction() as s:
-            await repo.add_checkin(
-                s,
-                checkin=m.Checkin(
-                    team_id=team_id,
-                    poc_id=poc.id,
-                    held_on=checkin.held_on,
-                    format=checkin.format.value,
-                    attendees=",".join(checkin.attendees),
-                    sponsor_present=checkin.sponsor_present,
-                    summary=checkin.summary,
-                    blockers=checkin.blockers,
-                    health=checkin.health.value,
-                    logged_by=user_id,
-                    created_at=now,
-                ),
-            )
-    except Exception:
-        log.exception("storing a check-in failed")
-        await ack(response_action="errors", errors={"summary": SAVE_FAILED})
-        return
+    async with sub.once() as s:
+        if s is None:  # a replay of a check-in already logged
+            await ack()
+            return
+        await repo.add_checkin(
+            s,
+            checkin=m.Checkin(
+                team_id=sub.team_id,
+                poc_id=poc.id,
+                held_on=checkin.held_on,
+                format=checkin.format.value,
+                attendees=",".join(checkin.attendees),
+                sponsor_present=checkin.sponsor_present,
+                summary=checkin.summary,
+                blockers=checkin.blockers,
+                health=checkin.health.value,
+                logged_by=sub.user_id,
+                created_at=now,
+            ),
+        )
     await ack()
     try:
-        async with deps.follow_ups:
+        async with sub.deps.follow_ups:
             await client.chat_postMessage(
                 channel=poc.channel_id,
-                text=checkin_text(poc, checkin, logged_by=user_id),
-                blocks=checkin_blocks(poc, checkin, logged_by=user_id),
+                text=checkin_text(poc, checkin, logged_by=sub.user_id),
+                blocks=checkin_blocks(poc, checkin, logged_by=sub.user_id),
             )
     except SlackApiError as e:
         log.warning("posting the check-in for POC %s failed: %s", poc.id, e.response.get("error"))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.view(CALLBACK)(submit_checkin)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -13,22 +13,42 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.views.help import help_blocks, help_text
 from handlers import checkins, criteria, poc_new, readout, scope, sponsor, status
+from handlers.guard import Listeners
 from handlers.request import Command
 
 Subcommand = Callable[[Command], Awaitable[None]]
 
-ROUTES: dict[str, Subcommand] = {
-    "new": poc_new.open_new_poc,
-    "criteria": criteria.open_criteria,
-    "criterion": criteria.open_criteria,
-    "checkin": checkins.open_checkin,
-    "check-in": checkins.open_checkin,
-    "status": status.show_status,
-    "sponsor": sponsor.open_sponsor,
-    "park": scope.park_request,
-    "readout": readout.post_readout,
-    "read-out": readout.post_readout,
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    run: Subcommand
+    #: it changes something (a failure then says "nothing was saved", not "couldn't look")
+    writes: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    "new": Route(poc_new.open_new_poc),
+    "criteria": Route(criteria.open_criteria),
+    "criterion": Route(criteria.open_criteria),
+    "checkin": Route(checkins.open_checkin),
+    "check-in": Route(checkins.open_checkin),
+    "status": Route(status.show_status),
+    "sponsor": Route(sponsor.open_sponsor),
+    "park": Route(scope.park_request, writes=True),
+    "readout": Route(readout.post_readout, writes=True),
+    "read-out": Route(readout.post_readout, writes=True),
 }
+
+
+def subcommand(command: dict[str, Any]) -> tuple[str, str]:
+    """(`park`, `SSO via Okta`) from `/poc park SSO via Okta`."""
+    name, _, args = str(command.get("text") or "").strip().partition(" ")
+    return name.lower(), args.strip()
+
+
+def writes(command: dict[str, Any]) -> bool:
+    route = ROUTES.get(subcommand(command)[0])
+    return route is not None and route.writes
 
 
 async def handle_poc(
@@ -38,24 +58,21 @@ async def handle_poc(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    name, _, args = (command.get("text") or "").strip().partition(" ")
-    route = ROUTES.get(name.lower())
+    name, args = subcommand(command)
+    route = ROUTES.get(name)
     if route is None:
         # help, an empty /poc, or a typo: answer in the ack itself, no I/O needed.
-        unknown = name if name and name.lower() != "help" else None
+        unknown = str(command.get("text") or "").strip().partition(" ")[0] or None
+        if unknown and unknown.lower() == "help":
+            unknown = None
         await ack(text=help_text(unknown), blocks=help_blocks(unknown), response_type="ephemeral")
         return
-    await route(
+    await route.run(
         Command.of(
-            ack=ack,
-            respond=respond,
-            client=client,
-            context=context,
-            command=command,
-            args=args.strip(),
+            ack=ack, respond=respond, client=client, context=context, command=command, args=args
         )
     )
 
 
-def register(app: AsyncApp) -> None:
-    app.command("/poc")(handle_poc)
+def register(app: Listeners) -> None:
+    app.command("/poc", writes=writes)(handle_poc)

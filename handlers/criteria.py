@@ -5,15 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps, deps_of, tenant
+from bot.app import Deps
 from bot.domain import Poc, ScopeChangeKind
-from bot.governance import MAX_USE_CASES, after_kickoff, lint_criterion
+from bot.governance import MAX_USE_CASES, Act, after_kickoff, lint_criterion
 from bot.views.criteria import (
     CALLBACK,
     criteria_modal,
@@ -25,17 +24,16 @@ from bot.views.criteria import (
     read_criterion,
 )
 from bot.views.text import escape
-from handlers.request import GONE, Command, modal_poc, tell_user
+from handlers.guard import Listeners
+from handlers.request import Command, Submission, tell_user
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Couldn't save the criterion just now. Nothing is lost: press Add again."
-
 
 async def open_criteria(cmd: Command) -> None:
     await cmd.ack()
-    poc = await cmd.poc_here()
+    poc = await cmd.poc_here(Act.add_criterion)
     if poc is None:
         return
     if not poc.use_cases:
@@ -46,17 +44,14 @@ async def open_criteria(cmd: Command) -> None:
 async def submit_criterion(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    view = body["view"]
+    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+    deps, team_id, user_id = sub.deps, sub.team_id, sub.user_id
     # Before the ack only the use cases and the kickoff matter: the outline is 4 queries
     # where the whole POC is 11 (the message is rendered from the whole POC, after).
-    poc = await modal_poc(deps, team_id=team_id, view=view, outline=True)
+    poc = await sub.poc(Act.add_criterion, outline=True)
     if poc is None:
-        await ack(response_action="errors", errors={"statement": GONE})
         return
-    form, errors = read_criterion(view["state"]["values"], poc)
+    form, errors = read_criterion(sub.values, poc)
     if form is None:
         await ack(response_action="errors", errors=errors)
         return
@@ -67,47 +62,43 @@ async def submit_criterion(
 
     now = deps.clock()
     late = after_kickoff(poc, now)
-    try:
-        async with deps.db.transaction() as s:
-            use_case_id = form.use_case_id
-            if use_case_id is None:
-                assert form.new_use_case
-                use_case = await repo.add_use_case(
-                    s,
-                    team_id=team_id,
-                    poc_id=poc.id,
-                    title=form.new_use_case,
-                    after_kickoff=late,
-                    now=now,
-                )
-                use_case_id = use_case.id
-                if late:
-                    await _scope_change(
-                        s, poc, ScopeChangeKind.use_case_added, form.new_use_case, now
-                    )
-                    if len(poc.use_cases) + 1 > MAX_USE_CASES:
-                        detail = f"{len(poc.use_cases) + 1} use cases: {form.new_use_case}"
-                        await _scope_change(s, poc, ScopeChangeKind.too_many_use_cases, detail, now)
-            assert use_case_id is not None
-            criterion = await repo.add_criterion(
+    async with sub.once() as s:
+        if s is None:  # a replay of a submission already stored
+            await ack()
+            return
+        use_case_id = form.use_case_id
+        if use_case_id is None:
+            assert form.new_use_case
+            use_case = await repo.add_use_case(
                 s,
                 team_id=team_id,
                 poc_id=poc.id,
-                use_case_id=use_case_id,
-                statement=form.statement,
-                method=form.method,
-                lint_flags=flag_codes(lint.warnings),
+                title=form.new_use_case,
                 after_kickoff=late,
-                created_by=user_id,
                 now=now,
             )
-            if late and form.use_case_id is not None:
-                # A criterion for a new use case is part of that change: one warning, not two.
-                await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
-    except Exception:
-        log.exception("storing a criterion failed")
-        await ack(response_action="errors", errors={"statement": SAVE_FAILED})
-        return
+            use_case_id = use_case.id
+            if late:
+                await _scope_change(s, poc, ScopeChangeKind.use_case_added, form.new_use_case, now)
+                if len(poc.use_cases) + 1 > MAX_USE_CASES:
+                    detail = f"{len(poc.use_cases) + 1} use cases: {form.new_use_case}"
+                    await _scope_change(s, poc, ScopeChangeKind.too_many_use_cases, detail, now)
+        assert use_case_id is not None
+        criterion = await repo.add_criterion(
+            s,
+            team_id=team_id,
+            poc_id=poc.id,
+            use_case_id=use_case_id,
+            statement=form.statement,
+            method=form.method,
+            lint_flags=flag_codes(lint.warnings),
+            after_kickoff=late,
+            created_by=user_id,
+            now=now,
+        )
+        if late and form.use_case_id is not None:
+            # A criterion for a new use case is part of that change: one warning, not two.
+            await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
     await ack()
     assert criterion.id is not None
     async with deps.follow_ups:
@@ -172,5 +163,5 @@ async def post_criterion(
         )
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.view(CALLBACK)(submit_criterion)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import deps_of, tenant
 from bot.views.home import home_view
+from handlers.guard import Listeners
 from storage import repo
 
 
@@ -23,10 +23,10 @@ async def publish_home(client: AsyncWebClient, context: AsyncBoltContext, user_i
 async def on_home_opened(
     event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    if event.get("tab", "home") != "home":
+    if event.get("tab", "home") != "home" or not event.get("user"):
         return  # the Messages tab
     await publish_home(client, context, event["user"])
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.event("app_home_opened")(on_home_opened)

@@ -5,29 +5,38 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps, deps_of, tenant
+from bot.app import Deps
 from bot.domain import Poc
-from bot.governance import qualify
+from bot.governance import Act, qualify
 from bot.privacy import ChannelInfo, post_internal
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
 from bot.views.text import escape
-from handlers.request import Command, tell_user, user_tz
+from handlers.guard import Listeners
+from handlers.request import Command, Submission, refusal, tell_user, user_tz
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Couldn't save the POC just now. Nothing is lost: press Create POC again."
+
+class ChannelTaken(Exception):
+    """The deal channel already runs a POC: one live POC per channel."""
+
+    def __init__(self, prospect: str) -> None:
+        super().__init__(prospect)
+        self.prospect = prospect
 
 
 async def open_new_poc(cmd: Command) -> None:
     await cmd.ack()
+    if not cmd.may(Act.start_poc, None):
+        await cmd.say_privately(refusal(Act.start_poc, None))
+        return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
     await cmd.client.views_open(
         trigger_id=cmd.trigger_id, view=new_poc_modal(channel_id=cmd.channel_id, tz=tz)
@@ -37,35 +46,34 @@ async def open_new_poc(cmd: Command) -> None:
 async def submit_new_poc(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    view = body["view"]
-    meta = Meta.load(view.get("private_metadata"), deps.settings.default_tz)
+    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+    deps, team_id = sub.deps, sub.team_id
+    if not sub.may(Act.start_poc, None):
+        await sub.refuse(refusal(Act.start_poc, None))
+        return
+    meta = Meta.load(sub.view.get("private_metadata"), deps.settings.default_tz)
     now = deps.clock()
-    new, errors = read_new_poc(view["state"]["values"], now=now, tz=meta.tz, created_by=user_id)
+    new, errors = read_new_poc(sub.values, now=now, tz=meta.tz, created_by=sub.user_id)
     if new is None:
         await ack(response_action="errors", errors=errors)
         return
     try:
-        async with deps.db.transaction() as s:
+        async with sub.once() as s:
+            if s is None:  # this very submission was already stored: a replay
+                await ack()
+                return
             existing = await repo.live_poc_for_channel(
                 s, team_id=team_id, channel_id=new.channel_id
             )
             if existing is not None:
-                await ack(
-                    response_action="errors",
-                    errors={
-                        "channel": f"This channel already runs the POC for {existing.prospect}. "
-                        "Finish that one first, or pick another channel."
-                    },
-                )
-                return
+                raise ChannelTaken(existing.prospect)  # rolls back the request's key too
             poc_id = await repo.create_poc(s, team_id=team_id, new=new, now=now)
-    except Exception:
-        # The modal stays open with everything typed in it: the user loses nothing.
-        log.exception("storing a new POC failed")
-        await ack(response_action="errors", errors={"prospect": SAVE_FAILED})
+    except ChannelTaken as taken:
+        await sub.refuse(
+            f"This channel already runs the POC for {taken.prospect}. "
+            "Finish that one first, or pick another channel.",
+            field="channel",
+        )
         return
     await ack()
 
@@ -73,7 +81,7 @@ async def submit_new_poc(
         async with deps.db.session() as s:
             poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
         assert poc is not None
-        await announce(client, deps, poc, user_id=user_id, origin_channel=meta.origin_channel)
+        await announce(client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel)
 
 
 async def announce(
@@ -100,9 +108,22 @@ async def announce(
 
 
 async def post_kickoff(client: AsyncWebClient, deps: Deps, poc: Poc) -> None:
-    response = await client.chat_postMessage(
-        channel=poc.channel_id, text=kickoff_text(poc), blocks=kickoff_blocks(poc)
-    )
+    """Post the kickoff summary, at most once per POC whatever events arrive."""
+    async with deps.db.transaction() as s:
+        claimed = await repo.claim_kickoff(s, team_id=poc.team_id, poc_id=poc.id, now=deps.clock())
+    if not claimed:
+        log.info("POC %s: the kickoff is posted or being posted", poc.id)
+        return
+    try:
+        response = await client.chat_postMessage(
+            channel=poc.channel_id, text=kickoff_text(poc), blocks=kickoff_blocks(poc)
+        )
+    except SlackApiError:
+        # Slack refused it, so it is not in the channel: the next invitation may post it.
+        # (A timeout keeps the claim: the post may have landed, and twice is worse than late.)
+        async with deps.db.transaction() as s:
+            await repo.release_kickoff(s, team_id=poc.team_id, poc_id=poc.id)
+        raise
     async with deps.db.transaction() as s:
         await repo.update_poc(
             s,
@@ -130,5 +151,5 @@ async def ensure_member(client: AsyncWebClient, channels: ChannelInfo, channel_i
         return False
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.view(CALLBACK)(submit_new_poc)

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps, deps_of, tenant
-from bot.domain import MilestoneKind, Poc, Role, Status
+from bot.app import Deps
+from bot.domain import MilestoneKind, Poc, Status
+from bot.governance import Act
 from bot.views.readout import (
     AGREE,
     DISAGREE,
@@ -24,22 +24,22 @@ from bot.views.readout import (
     signoff_blocks,
     signoff_text,
 )
-from handlers.request import Command, clicked_poc, tell_user
+from handlers.guard import Listeners
+from handlers.request import Click, Command, tell_user
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-NOT_A_SPONSOR = (
-    "Only the POC's sponsors and champion answer the read-out (or the SE and AE, recording an "
-    "answer given in the meeting)."
-)
-
 
 async def post_readout(cmd: Command) -> None:
     await cmd.ack()
-    poc = await cmd.poc_here()
-    if poc is not None:
-        await publish_readout(cmd.client, cmd.deps, poc=poc, user_id=cmd.user_id)
+    poc = await cmd.poc_here(Act.post_readout)
+    if poc is None:
+        return
+    async with cmd.once() as s:
+        if s is None:  # a replay of this very command: the read-out is posted once
+            return
+    await publish_readout(cmd.client, cmd.deps, poc=poc, user_id=cmd.user_id)
 
 
 async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_id: str) -> None:
@@ -71,11 +71,6 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
         )
 
 
-def may_answer(poc: Poc, user_id: str) -> bool:
-    roles = (Role.exec_sponsor, Role.business_sponsor, Role.champion, Role.se, Role.ae)
-    return any(p.user_id == user_id for r in roles for p in poc.people(r))
-
-
 async def answer_readout(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -84,19 +79,16 @@ async def answer_readout(
     client: AsyncWebClient,
 ) -> None:
     await ack()
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    channel_id = (body.get("channel") or {}).get("id")
-    poc = await clicked_poc(body, action, context, client)
+    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
+    poc = await click.poc(Act.answer_readout)
     if poc is None:
         return
-    if not may_answer(poc, user_id):
-        await tell_user(client, user_id=user_id, channel_id=channel_id, text=NOT_A_SPONSOR)
-        return
-    agreed = action["action_id"] == AGREE
-    now = deps.clock()
-    async with deps.db.transaction() as s:
+    team_id, user_id = click.team_id, click.user_id
+    agreed = click.action_id == AGREE
+    now = click.deps.clock()
+    async with click.once() as s:
+        if s is None:  # a replay of this very click
+            return
         await repo.record_readout_answer(
             s, team_id=team_id, poc_id=poc.id, user_id=user_id, agreed=agreed, at=now
         )
@@ -104,7 +96,8 @@ async def answer_readout(
             await repo.mark_milestone_done(
                 s, team_id=team_id, poc_id=poc.id, kind=MilestoneKind.signoff, by=user_id, now=now
             )
-    thread = (body.get("message") or {}).get("ts")
+    message = body.get("message")
+    thread = message.get("ts") if isinstance(message, dict) else None
     if agreed:
         text, blocks = (
             signoff_text(poc, sponsor_id=user_id),
@@ -114,7 +107,7 @@ async def answer_readout(
         text, blocks = disagree_text(poc, user_id=user_id), disagree_blocks(poc, user_id=user_id)
     try:
         await client.chat_postMessage(
-            channel=channel_id or poc.channel_id,
+            channel=click.channel_id or poc.channel_id,
             thread_ts=thread,
             text=text,
             blocks=blocks,
@@ -124,6 +117,6 @@ async def answer_readout(
         log.warning("posting the read-out answer failed: %s", e.response.get("error"))
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.action(AGREE)(answer_readout)
     app.action(DISAGREE)(answer_readout)

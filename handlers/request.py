@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
@@ -14,10 +16,13 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import Deps, deps_of, tenant
-from bot.domain import Poc
+from bot.domain import Poc, Role
+from bot.governance import Act, Actor, may, who_may
 from bot.views.nudges import acted_blocks
+from bot.views.text import user
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -28,17 +33,136 @@ NO_POC_HERE = (
 )
 
 
+# ---------------------------------------------------------------- reading Slack's payloads
+# Slack leaves fields out (a modal's state without values, a click outside a channel); every
+# read here tolerates that, so no KeyError reaches Bolt.
+
+
+def body_user_id(body: dict[str, Any]) -> str:
+    """Who acted: `user.id` in interactivity, `user_id` in a command, `event.user` in events."""
+    who = body.get("user")
+    if isinstance(who, dict) and who.get("id"):
+        return str(who["id"])
+    if isinstance(who, str):
+        return who
+    event = body.get("event")
+    return str(body.get("user_id") or (event.get("user") if isinstance(event, dict) else "") or "")
+
+
+def body_channel_id(body: dict[str, Any]) -> str | None:
+    """The channel a command was typed in or a button was clicked in (None: App Home, a modal)."""
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        return channel.get("id") or None
+    container = body.get("container")
+    found = body.get("channel_id") or (
+        container.get("channel_id") if isinstance(container, dict) else None
+    )
+    return str(found) if found else None
+
+
+def body_actor(body: dict[str, Any], team_id: str) -> Actor:
+    """The person acting, and whether they come from the installing team (a Slack Connect
+    partner's people carry their own team: `user.team_id`, or a command's `team_id`)."""
+    who = body.get("user")
+    home = who.get("team_id") if isinstance(who, dict) else None
+    if home is None and "command" in body:
+        home = body.get("team_id")
+    return Actor(user_id=body_user_id(body), of_our_team=home is None or home == team_id)
+
+
+def view_values(view: dict[str, Any]) -> dict[str, Any]:
+    """`view.state.values`, or nothing (then every required field is reported missing)."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def first_input(view: dict[str, Any]) -> str | None:
+    """The first input block of a modal: where an error shows without scrolling."""
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return None
+
+
+# ---------------------------------------------------------------- who may act
+
+#: What each act is called when someone may not do it ("only … can <this>").
+ACT_WORDS: dict[Act, str] = {
+    Act.start_poc: "start a POC",
+    Act.see_status: "see this POC's status",
+    Act.log_checkin: "log its check-ins",
+    Act.add_criterion: "add its criteria",
+    Act.log_engagement: "log its sponsor engagements",
+    Act.park: "park requests for Phase 2",
+    Act.post_readout: "post its read-out",
+    Act.answer_readout: "answer the read-out",
+    Act.snooze: "snooze its reminders",
+    Act.mark_done: "mark its milestones done",
+    Act.resolve_scope: "park or accept its scope changes",
+}
+
+
+def refusal(act: Act, poc: Poc | None) -> str:
+    """A polite no that says who can, and who to ask."""
+    se = poc.person(Role.se) if poc is not None else None
+    ask = f" {user(se.user_id)} runs this POC." if se is not None and se.user_id else ""
+    return f"Sorry — only {who_may(act)} can {ACT_WORDS[act]}.{ask}"
+
+
+# ---------------------------------------------------------------- requests
+
+
 @dataclass
-class Command:
-    """One `/poc …` invocation."""
+class Request:
+    """What every command, click and submission opens with: who, in which team, how to reply,
+    and the key that makes a replay of the same signed request change nothing."""
 
     ack: AsyncAck
-    respond: AsyncRespond
     client: AsyncWebClient
     deps: Deps
     team_id: str
-    user_id: str
-    channel_id: str
+    actor: Actor
+    channel_id: str | None
+    #: `trigger:<id>` for commands and clicks, `view:<id>:<hash>` for submissions
+    key: str | None
+
+    @property
+    def user_id(self) -> str:
+        return self.actor.user_id
+
+    def may(self, act: Act, poc: Poc | None) -> bool:
+        return may(act, poc, self.actor)
+
+    @asynccontextmanager
+    async def once(self) -> AsyncIterator[AsyncSession | None]:
+        """The transaction of a request that writes; None inside when it was already handled.
+
+        The request's key is claimed in the same transaction as the write, so both commit
+        or neither does: a replay finds the key, a retry after a failure does not.
+        """
+        async with self.deps.db.transaction() as s:
+            if self.key and not await repo.claim_request(
+                s, team_id=self.team_id, key=self.key, now=self.deps.clock()
+            ):
+                log.info("%s was already handled: a replay changes nothing", self.key)
+                yield None
+                return
+            yield s
+
+
+def _trigger_key(body: dict[str, Any]) -> str | None:
+    trigger = body.get("trigger_id")
+    return f"trigger:{trigger}" if trigger else None
+
+
+@dataclass
+class Command(Request):
+    """One `/poc …` invocation."""
+
+    respond: AsyncRespond
     trigger_id: str
     args: str  # the text after the subcommand
     body: dict[str, Any]
@@ -54,14 +178,16 @@ class Command:
         command: dict[str, Any],
         args: str,
     ) -> Command:
+        team_id = tenant(context)
         return cls(
             ack=ack,
-            respond=respond,
             client=client,
             deps=deps_of(context),
-            team_id=tenant(context),
-            user_id=command["user_id"],
-            channel_id=command["channel_id"],
+            team_id=team_id,
+            actor=body_actor(command, team_id),
+            channel_id=command.get("channel_id"),
+            key=_trigger_key(command),
+            respond=respond,
             trigger_id=command.get("trigger_id", ""),
             args=args,
             body=command,
@@ -73,11 +199,124 @@ class Command:
             text=text, blocks=blocks, response_type="ephemeral", replace_original=False
         )
 
-    async def poc_here(self) -> Poc | None:
-        """The POC of the channel the command was typed in, or None after saying so."""
-        poc = await channel_poc(self.deps, team_id=self.team_id, channel_id=self.channel_id)
+    async def poc_here(self, act: Act) -> Poc | None:
+        """The POC of the channel the command was typed in, if this person may `act` on it;
+        else None after saying why."""
+        poc = None
+        if self.channel_id:
+            poc = await channel_poc(self.deps, team_id=self.team_id, channel_id=self.channel_id)
         if poc is None:
             await self.say_privately(NO_POC_HERE)
+        elif not self.may(act, poc):
+            await self.say_privately(refusal(act, poc))
+            return None
+        return poc
+
+
+@dataclass
+class Click(Request):
+    """A button pressed in a message, App Home or a modal."""
+
+    body: dict[str, Any]
+    action_id: str
+    value: str
+    trigger_id: str | None
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> Click:
+        team_id = tenant(context)
+        return cls(
+            ack=ack,
+            client=client,
+            deps=deps_of(context),
+            team_id=team_id,
+            actor=body_actor(body, team_id),
+            channel_id=body_channel_id(body),
+            key=_trigger_key(body),
+            body=body,
+            action_id=str(action.get("action_id") or ""),
+            value=str(action.get("value") or ""),
+            trigger_id=body.get("trigger_id"),
+        )
+
+    @property
+    def detail(self) -> str:
+        """What the value names after the POC id (`poc_id:detail`), or ''."""
+        return self.value.split(":", 1)[1] if ":" in self.value else ""
+
+    async def tell(self, text: str) -> None:
+        await tell_user(self.client, user_id=self.user_id, channel_id=self.channel_id, text=text)
+
+    async def poc(self, act: Act) -> Poc | None:
+        """The POC the button's value names, within the clicker's installation, if this person
+        may `act` on it; else None after telling them why."""
+        poc = await poc_by_value(self.deps, team_id=self.team_id, value=self.value)
+        if poc is None:
+            await self.tell(NOT_YOURS)
+        elif not self.may(act, poc):
+            await self.tell(refusal(act, poc))
+            return None
+        return poc
+
+
+@dataclass
+class Submission(Request):
+    """A modal submitted: its view, what was typed, and the field errors are shown on."""
+
+    view: dict[str, Any]
+    values: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> Submission:
+        team_id = tenant(context)
+        view = body.get("view")
+        view = view if isinstance(view, dict) else {}
+        key = f"view:{view['id']}:{view.get('hash', '')}" if view.get("id") else None
+        return cls(
+            ack=ack,
+            client=client,
+            deps=deps_of(context),
+            team_id=team_id,
+            actor=body_actor(body, team_id),
+            channel_id=None,
+            key=key,
+            view=view,
+            values=view_values(view),
+        )
+
+    @property
+    def field(self) -> str:
+        """Where errors about the whole form go: the modal's first input."""
+        return first_input(self.view) or "_"
+
+    async def refuse(self, text: str, field: str | None = None) -> None:
+        """Keep the modal open with `text` on `field` (default: the first input)."""
+        await self.ack(response_action="errors", errors={field or self.field: text})
+
+    async def poc(self, act: Act, *, outline: bool = False) -> Poc | None:
+        """The POC the modal belongs to, if this person may `act` on it; else None after
+        keeping the modal open with the reason (`outline`: see repo.load_pocs)."""
+        poc = await modal_poc(self.deps, team_id=self.team_id, view=self.view, outline=outline)
+        if poc is None:
+            await self.refuse(GONE)
+        elif not self.may(act, poc):
+            await self.refuse(refusal(act, poc))
+            return None
         return poc
 
 
@@ -124,7 +363,7 @@ async def user_tz(client: AsyncWebClient, user_id: str, default: str) -> str:
     """The user's timezone from their Slack profile: dates they type mean their local days."""
     try:
         info = await client.users_info(user=user_id)
-        return info["user"].get("tz") or default
+        return (info.get("user") or {}).get("tz") or default
     except SlackApiError:
         return default
 
@@ -160,26 +399,11 @@ GONE = "This POC is no longer open here. Close this window and try `/poc status`
 NOT_YOURS = "That POC is not one of yours (or it has been closed)."
 
 
-async def clicked_poc(
-    body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> Poc | None:
-    """The POC a button's value names, within the clicker's installation; else say so."""
-    poc = await poc_by_value(deps_of(context), team_id=tenant(context), value=action.get("value"))
-    if poc is None:
-        await tell_user(
-            client,
-            user_id=body["user"]["id"],
-            channel_id=(body.get("channel") or {}).get("id"),
-            text=NOT_YOURS,
-        )
-    return poc
-
-
 async def show_acted(client: AsyncWebClient, body: dict[str, Any], *, key: str, note: str) -> None:
     """Replace the acted-on nudge's buttons with what was done, for everyone in the channel."""
     message = body.get("message")
-    channel_id = (body.get("channel") or {}).get("id")
-    if not message or not channel_id:
+    channel_id = body_channel_id(body)
+    if not isinstance(message, dict) or not message.get("ts") or not channel_id:
         return
     try:
         await client.chat_update(

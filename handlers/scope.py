@@ -5,16 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
 from bot.domain import ScopeResolution
+from bot.governance import Act
 from bot.views.text import clip, escape, section, user
-from handlers.request import Command, clicked_poc, show_acted, tell_user
+from handlers.guard import Listeners
+from handlers.request import Click, Command, show_acted
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,12 @@ async def park_request(cmd: Command) -> None:
         await cmd.ack(text=USAGE, response_type="ephemeral")
         return
     await cmd.ack()
-    poc = await cmd.poc_here()
+    poc = await cmd.poc_here(Act.park)
     if poc is None:
         return
-    async with cmd.deps.db.transaction() as s:
+    async with cmd.once() as s:
+        if s is None:  # a replay of this very command
+            return
         await repo.park(
             s,
             team_id=cmd.team_id,
@@ -57,29 +59,22 @@ async def resolve_change(
 ) -> None:
     """[Park for Phase 2] / [Accept change] on a scope-creep nudge; value `poc_id:change_id`."""
     await ack()
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    poc = await clicked_poc(body, action, context, client)
-    try:
-        change_id = int(str(action.get("value", "")).split(":", 1)[1])
-    except (IndexError, ValueError):
-        change_id = -1
+    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
+    poc = await click.poc(Act.resolve_scope)
     if poc is None:
         return
+    change_id = int(click.detail) if click.detail.isdigit() else -1
     change = next((c for c in poc.scope_changes if c.id == change_id), None)
     if change is None:
-        await tell_user(
-            client,
-            user_id=user_id,
-            channel_id=(body.get("channel") or {}).get("id"),
-            text="That scope change is not part of this POC any more.",
-        )
+        await click.tell("That scope change is not part of this POC any more.")
         return
-    parked = action["action_id"] == "scope_park"
+    parked = click.action_id == "scope_park"
     resolution = ScopeResolution.parked if parked else ScopeResolution.accepted
-    now = deps.clock()
-    async with deps.db.transaction() as s:
+    now = click.deps.clock()
+    user_id, team_id = click.user_id, click.team_id
+    async with click.once() as s:
+        if s is None:  # a replay of this very click
+            return
         done = await repo.resolve_scope_change(
             s, team_id=team_id, change_id=change_id, resolution=resolution, by=user_id, now=now
         )
@@ -102,6 +97,6 @@ async def resolve_change(
     await show_acted(client, body, key=f"scope_creep:{change_id}", note=note)
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.action("scope_park")(resolve_change)
     app.action("scope_accept")(resolve_change)

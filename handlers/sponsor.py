@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
 from bot.domain import EngagementKind, Poc, Role
+from bot.governance import Act
 from bot.privacy import post_internal
 from bot.views.sponsor import (
     CALLBACK,
@@ -20,18 +19,17 @@ from bot.views.sponsor import (
     read_engagement,
     sponsor_modal,
 )
-from handlers.request import GONE, Command, local_noon, modal_poc
+from handlers.guard import Listeners
+from handlers.request import Command, Submission, local_noon
 from storage import models as m
 from storage import repo
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED = "Couldn't save the engagement just now. Nothing is lost: press Log it again."
-
 
 async def open_sponsor(cmd: Command) -> None:
     await cmd.ack()
-    poc = await cmd.poc_here()
+    poc = await cmd.poc_here(Act.log_engagement)
     if poc is not None:
         await open_sponsor_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
 
@@ -44,53 +42,47 @@ async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Po
 async def submit_engagement(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    deps = deps_of(context)
-    team_id = tenant(context)
-    user_id = body["user"]["id"]
-    poc = await modal_poc(deps, team_id=team_id, view=body["view"])
+    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+    team_id, user_id = sub.team_id, sub.user_id
+    poc = await sub.poc(Act.log_engagement)
     if poc is None:
-        await ack(response_action="errors", errors={"held_on": GONE})
         return
-    now = deps.clock()
-    engagement, errors = read_engagement(
-        body["view"]["state"]["values"], now=now, tz=poc.tz, poc=poc
-    )
+    now = sub.deps.clock()
+    engagement, errors = read_engagement(sub.values, now=now, tz=poc.tz, poc=poc)
     if engagement is None:
         await ack(response_action="errors", errors=errors)
         return
     at = local_noon(engagement.held_on, poc.tz, now)
-    try:
-        async with deps.db.transaction() as s:
-            await repo.add_engagement(
-                s,
-                engagement=m.Engagement(
-                    team_id=team_id,
-                    poc_id=poc.id,
-                    at=at,
-                    kind=engagement.kind.value,
-                    role=engagement.role.value,
-                    who=engagement.who,
-                    outcome=engagement.outcome,
-                    logged_by=user_id,
-                ),
-            )
-            briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
-            if briefing and engagement.role == Role.exec_sponsor:
-                await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
-    except Exception:
-        log.exception("storing a sponsor engagement failed")
-        await ack(response_action="errors", errors={"held_on": SAVE_FAILED})
-        return
+    async with sub.once() as s:
+        if s is None:  # a replay of an engagement already logged
+            await ack()
+            return
+        await repo.add_engagement(
+            s,
+            engagement=m.Engagement(
+                team_id=team_id,
+                poc_id=poc.id,
+                at=at,
+                kind=engagement.kind.value,
+                role=engagement.role.value,
+                who=engagement.who,
+                outcome=engagement.outcome,
+                logged_by=user_id,
+            ),
+        )
+        briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
+        if briefing and engagement.role == Role.exec_sponsor:
+            await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
     await ack()
-    async with deps.follow_ups:
+    async with sub.deps.follow_ups:
         await post_internal(
             client,
             poc,
-            cache=deps.channels,
+            cache=sub.deps.channels,
             text=engagement_text(poc, engagement, logged_by=user_id),
             blocks=engagement_blocks(poc, engagement, logged_by=user_id),
         )
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.view(CALLBACK)(submit_engagement)

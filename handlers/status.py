@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
-
 from bot.domain import Poc, Role
+from bot.governance import Act
 from bot.views.status import status_blocks, status_text
+from handlers.guard import Listeners
 from handlers.request import Command
 
 
@@ -16,7 +16,7 @@ def insider(poc: Poc, user_id: str) -> bool:
 
 async def show_status(cmd: Command) -> None:
     await cmd.ack()
-    poc = await cmd.poc_here()
+    poc = await cmd.poc_here(Act.see_status)
     if poc is None:
         return
     now = cmd.deps.clock()
@@ -25,6 +25,6 @@ async def show_status(cmd: Command) -> None:
     )
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     """`status` is reached through the /poc router; its buttons live in handlers/actions.py."""
     del app

@@ -124,6 +124,9 @@ class Poc(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     kickoff_message_ts: str | None = _str(32, default=None, nullable=True)
+    #: set by the one request that posts the kickoff (a conditional UPDATE), so events
+    #: retried or arriving together never post it twice
+    kickoff_claimed_at: datetime | None = _ts()
     readout_posted_at: datetime | None = _ts()
     readout_message_ts: str | None = _str(32, default=None, nullable=True)
     signed_off_at: datetime | None = _ts()
@@ -322,4 +325,24 @@ class NudgeLog(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("poc_id", "key", "local_date", name="uq_nudge_log_key"),
         sa.Index("ix_nudge_log_status", "status", "local_date"),
+    )
+
+
+class HandledRequest(SQLModel, table=True):
+    """A submission (view id and hash) or command/click (trigger id) that changed something.
+
+    Claimed in the transaction that writes, so a replay of the same signed request — which
+    Slack's signature accepts for five minutes — finds its key taken and changes nothing.
+    """
+
+    __tablename__ = "handled_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    key: str = _str(160)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "key", name="uq_handled_request_key"),
+        sa.Index("ix_handled_request_at", "at"),
     )

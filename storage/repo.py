@@ -132,6 +132,36 @@ async def update_poc(
     )
 
 
+async def claim_kickoff(session: AsyncSession, *, team_id: str, poc_id: int, now: datetime) -> bool:
+    """Take the one right to post this POC's kickoff; False if it is posted or being posted.
+
+    A conditional UPDATE, so two events (Slack's retry of member_joined_channel, or the join
+    racing the submission that created the POC) cannot both see "not posted yet".
+    """
+    poc = _t(m.Poc)
+    result = await session.exec(
+        sa.update(poc)
+        .where(
+            poc.c.team_id == team_id,
+            poc.c.id == poc_id,
+            poc.c.kickoff_message_ts.is_(None),
+            poc.c.kickoff_claimed_at.is_(None),
+        )
+        .values(kickoff_claimed_at=now)
+    )
+    return bool(result.rowcount)
+
+
+async def release_kickoff(session: AsyncSession, *, team_id: str, poc_id: int) -> None:
+    """Slack refused the kickoff (it was not posted): the next invitation may try again."""
+    poc = _t(m.Poc)
+    await session.exec(
+        sa.update(poc)
+        .where(poc.c.team_id == team_id, poc.c.id == poc_id, poc.c.kickoff_message_ts.is_(None))
+        .values(kickoff_claimed_at=None)
+    )
+
+
 # ---------------------------------------------------------------- loading whole POCs
 
 #: The columns of each child table a domain snapshot is built from (see _poc). Audit
@@ -954,3 +984,30 @@ async def count_live_pocs(session: AsyncSession) -> int:
         sa.select(sa.func.count()).select_from(poc).where(poc.c.status.in_(list(LIVE_STATUSES)))
     )
     return int(result.scalar() or 0)
+
+
+# ---------------------------------------------------------------- replayed requests
+
+#: Slack accepts a signed request for five minutes; a day of keys is plenty to refuse replays.
+HANDLED_KEEP = timedelta(days=1)
+
+
+async def claim_request(session: AsyncSession, *, team_id: str, key: str, now: datetime) -> bool:
+    """Record that this request changed something; False when it already did (a replay).
+
+    Call it in the transaction that writes: the key and the write commit together, and a
+    second copy waits on the unique key (PostgreSQL) or the writer lock (SQLite), then loses.
+    """
+    result = await session.exec(
+        _insert(session, _t(m.HandledRequest))
+        .values(team_id=team_id, key=key[:160], at=now)
+        .on_conflict_do_nothing(index_elements=["team_id", "key"])
+    )
+    return bool(result.rowcount)
+
+
+async def forget_handled(session: AsyncSession, *, before: datetime) -> int:
+    """Drop keys too old for Slack to replay (their signatures have long expired)."""
+    h = _t(m.HandledRequest)
+    result = await session.exec(sa.delete(h).where(h.c.at < before))
+    return int(result.rowcount or 0)

@@ -7,6 +7,7 @@ SQLite and on PostgreSQL, and every payload the bot sent is validated when the t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -38,9 +39,16 @@ def deal_team(slack: SlackStandIn) -> None:
 
 @pytest.fixture
 async def sb(db: Database) -> AsyncIterator[Sandbox]:
+    async with deal_sandbox(db) as sandbox:
+        yield sandbox
+
+
+@asynccontextmanager
+async def deal_sandbox(db: Database) -> AsyncIterator[Sandbox]:
+    """The bot on `db`, a deal channel with the SE, AE and champion, and everyone's names;
+    every payload sent is validated when it ends."""
     sandbox = Sandbox(db, clock=Clock(MONDAY_9AM_NY))
-    slack = sandbox.slack
-    deal_team(slack)
+    deal_team(sandbox.slack)
     async with sandbox:
         yield sandbox
-        check_everything_sent(slack)
+        check_everything_sent(sandbox.slack)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from bot.domain import Poc
 from bot.sandbox.harness import Sandbox
@@ -68,3 +71,22 @@ async def eventually(probe: Callable[[], Awaitable[T]], *, within: float = 5.0) 
             raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(0.01)
     return value
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+async def replayed(
+    sb: Sandbox, body: str, *, content_type: str = FORM, times: int = 2
+) -> list[Any]:
+    """Send one signed request `times` over, byte for byte with the same signature, as a
+    replay of a captured request within Slack's five-minute window would."""
+    at = int(time.time())
+    return [
+        await sb.client.send(body, content_type=content_type, timestamp=at) for _ in range(times)
+    ]
+
+
+def interaction(payload: dict[str, Any]) -> str:
+    """The form body Slack posts for a click or a submission."""
+    return urlencode({"payload": json.dumps(payload)})
