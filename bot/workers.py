@@ -77,11 +77,16 @@ def supervise(settings: Settings, *, workers: int, with_clock: bool) -> int:
     children: dict[int, int] = {}  # pid -> worker number
     # Block the signals while forking, so none lands between fork and a handler.
     signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-    for n in range(1, workers + 1):
-        pid = os.fork()
-        if pid == 0:
-            _worker(settings, n, workers, with_clock=with_clock and n == 1)
-        children[pid] = n
+    try:
+        for n in range(1, workers + 1):
+            pid = os.fork()
+            if pid == 0:
+                _worker(settings, n, workers, with_clock=with_clock and n == 1)
+            children[pid] = n
+    except OSError:  # out of processes or memory: leave no half-started tier behind
+        for pid in children:
+            os.kill(pid, signal.SIGKILL)
+        raise
     stopping: list[float] = []
 
     def forward(signum: int, _frame: object) -> None:
@@ -110,7 +115,8 @@ def _worker(settings: Settings, n: int, of: int, *, with_clock: bool) -> None:
 
     code = 1
     try:
-        log.info("web worker %d/%d (pid %d)%s", n, of, os.getpid(), " with the clock" * with_clock)
+        role = " with the clock" if with_clock else ""
+        log.info("web worker %d/%d (pid %d)%s", n, of, os.getpid(), role)
         asyncio.run(run_serve(settings, with_clock=with_clock, migrate=False, reuse_port=True))
         code = 0
     except ConfigError as e:
@@ -137,7 +143,7 @@ def _reap(
                 for left in children:
                     with suppress(ProcessLookupError):
                         os.kill(left, signal.SIGKILL)
-            time.sleep(0.05)  # a supervisor with nothing to do; signals interrupt it
+            time.sleep(0.05)  # nothing to do but notice an exit; the handler forwards signals
             continue
         code = os.waitstatus_to_exitcode(wait_status)
         n = children.pop(pid)

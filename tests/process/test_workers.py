@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import time
@@ -82,6 +83,19 @@ async def test_web_concurrency_sets_the_number_of_workers(
     assert len(await _answering_pids(http, supervisor.port or 0, 2, within=START_S)) == 2
     assert not supervisor.has_said("clock started")  # --no-clock: none of them
     assert await supervisor.stop(signal.SIGINT) < STOP_S
+
+
+@pytest.mark.postgres
+async def test_a_worker_that_dies_takes_the_tier_down_for_the_platform_to_restart(
+    spawn: Spawn, pg_database: str, http: aiohttp.ClientSession
+) -> None:
+    supervisor = await spawn("serve", "--no-clock", "--workers", "2", db=pg_database)
+    await supervisor.healthy(http, within=START_S)
+    first, second = await _answering_pids(http, supervisor.port or 0, 2, within=START_S)
+    os.kill(first, signal.SIGKILL)
+    assert await supervisor.exit_code(within=STOP_S) == 1
+    await supervisor.said(f"(pid {first}) exited with -9: stopping the others")
+    assert _parent_of(second) is None, "the other worker outlived its supervisor"
 
 
 async def test_sqlite_stays_one_process_and_says_so(
