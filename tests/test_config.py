@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,8 @@ def test_heroku_urls_and_levels_in_any_case_are_accepted(
     monkeypatch.setenv("LOG_LEVEL", "debug")
     settings = load_settings()
     assert settings.log_level == "DEBUG"
+
+
+def test_the_readme_states_requires_python() -> None:
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert f'`requires-python = "{wanted}"`' in (ROOT / "README.md").read_text()
