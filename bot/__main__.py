@@ -1,4 +1,4 @@
-"""`python -m bot serve | clock | sweep | migrate | demo`"""
+"""pocbot: serve | clock | sweep | migrate | demo  (`pocbot …` or `python -m bot …`)"""
 
 from __future__ import annotations
 
@@ -7,8 +7,20 @@ import asyncio
 import logging
 import sys
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
+
+#: Libraries whose INFO lines are about their own machinery (Alembic's plugins and contexts,
+#: APScheduler's job store): start-up says one line per fact of ours; LOG_LEVEL=DEBUG shows all.
+CHATTY = ("alembic", "apscheduler")
+
+
+def pocbot_version() -> str:
+    try:
+        return version("pocbot")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed: pip install -e .)"
 
 
 def _instant(text: str) -> datetime:
@@ -19,11 +31,28 @@ def _instant(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+def _workers(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1 or more: {text!r}")
+    return n
+
+
+def parser(prog: str = "pocbot") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description=__doc__)
+    p.add_argument("--version", action="version", version=f"pocbot {pocbot_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = sub.add_parser("serve", help="answer Slack over HTTP (or Socket Mode), with the clock")
     serve.add_argument("--no-clock", action="store_true", help="leave nudges to `clock`")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help="web processes sharing PORT (default: WEB_CONCURRENCY, else 1; PostgreSQL only)",
+    )
     sub.add_parser("clock", help="the one scheduler process: sweeps and posts nudges")
     sweep = sub.add_parser("sweep", help="one sweep now (or at --now), then exit")
     sweep.add_argument("--now", type=_instant, help="sweep as if it were this instant (ISO-8601)")
@@ -35,41 +64,55 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if level != "DEBUG":
+        for name in CHATTY:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        from bot.workers import supervise, web_processes
+
+        workers = web_processes(settings, args.workers)
+        if workers > 1:
+            return supervise(settings, workers=workers, with_clock=not args.no_clock)
+        from bot.runtime import run_serve
+
+        asyncio.run(run_serve(settings, with_clock=not args.no_clock))
+    elif args.command == "clock":
+        from scheduler.clock import run_clock
+
+        asyncio.run(run_clock(settings))
+    elif args.command == "sweep":
+        from scheduler.sweep import run_sweep
+
+        return asyncio.run(run_sweep(settings, now=args.now, dry_run=args.dry_run))
+    elif args.command == "migrate":
+        from bot.runtime import run_migrate
+
+        asyncio.run(run_migrate(settings))
+    elif args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(color=not args.no_color, as_json=args.json))
+    return 0
+
+
+def main(argv: list[str] | None = None, *, prog: str = "pocbot") -> int:
+    """The `pocbot` console script; `python -m bot` calls it too."""
+    args = parser(prog).parse_args(argv)
     try:
-        if args.command == "serve":
-            from bot.runtime import run_serve
-
-            asyncio.run(run_serve(settings, with_clock=not args.no_clock))
-        elif args.command == "clock":
-            from scheduler.clock import run_clock
-
-            asyncio.run(run_clock(settings))
-        elif args.command == "sweep":
-            from scheduler.sweep import run_sweep
-
-            return asyncio.run(run_sweep(settings, now=args.now, dry_run=args.dry_run))
-        elif args.command == "migrate":
-            from bot.runtime import run_migrate
-
-            asyncio.run(run_migrate(settings))
-        elif args.command == "demo":
-            from bot.demo import run_demo
-
-            return asyncio.run(run_demo(color=not args.no_color, as_json=args.json))
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        return run(args, settings)
     except ConfigError as e:
         print(e.code, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="python -m bot"))

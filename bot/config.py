@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import CONNECT_TIMEOUT_S, STATEMENT_TIMEOUT_S, async_url
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -24,7 +26,15 @@ class ConfigError(SystemExit):
         super().__init__(f"pocbot: {message}")
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
 class Settings(BaseSettings):
+    """Every setting, one field each; the variable is the field's name in capitals.
+
+    README's table and .env.sample list them all (tests/test_config.py keeps them in step).
+    """
+
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     slack_bot_token: str | None = None
@@ -32,8 +42,14 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None  # set: Socket Mode instead of HTTP
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = "sqlite:///pocbot.db"
-    port: int = 3000
+    #: PostgreSQL: seconds to connect before start-up (or a request) gives up
+    database_connect_timeout: float = Field(default=CONNECT_TIMEOUT_S, gt=0, le=300)
+    #: PostgreSQL: seconds a statement may run (statement_timeout); 0 = no limit
+    database_statement_timeout: float = Field(default=STATEMENT_TIMEOUT_S, ge=0)
+    port: int = Field(default=3000, ge=0, le=65535)
     host: str = "0.0.0.0"
+    #: web processes `serve` starts (PostgreSQL only); Heroku's buildpack sets it per dyno size
+    web_concurrency: int = Field(default=1, ge=1, le=64)
     #: minutes between scheduler sweeps
     sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
     #: local hour from which a POC's nudges go out, in the POC's timezone
@@ -46,6 +62,19 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, v: str) -> str:
         return v if v.endswith("/") else v + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, v: str) -> str:
+        async_url(v)  # UnsupportedDatabase (a ValueError) says what is accepted
+        return v
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, v: str) -> str:
+        if v.upper() not in LOG_LEVELS:
+            raise ValueError(f"unknown level {v!r}: use one of {', '.join(LOG_LEVELS)}")
+        return v.upper()
 
     @field_validator("default_tz")
     @classmethod
@@ -78,5 +107,15 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
-    except ValueError as e:
-        raise ConfigError(f"invalid configuration: {e}") from e
+    except ValidationError as e:
+        # One line per wrong variable, named as the operator set it; no pydantic tutorial.
+        lines = [f"{_variable(err['loc'])}: {_message(err['msg'])}" for err in e.errors()]
+        raise ConfigError("\npocbot: ".join(lines)) from None
+
+
+def _variable(loc: tuple[int | str, ...]) -> str:
+    return str(loc[0]).upper() if loc else "configuration"
+
+
+def _message(msg: str) -> str:
+    return msg.removeprefix("Value error, ")

@@ -1,10 +1,13 @@
 """The one scheduler: a sweep every SWEEP_MINUTES, in `python -m bot clock` or inside `serve`.
 
 APScheduler 3 keeps jobs in memory and cannot share them between processes, so the clock is
-a singleton. On PostgreSQL a session-level advisory lock, held on a connection of its own,
-makes a second clock wait (a rolling deploy, a scaled-up dyno) instead of sweeping too. The
-lock is a courtesy, not the guarantee: the sent-log's unique claim is what stops a nudge
-from being posted twice.
+a singleton. On PostgreSQL a session-level advisory lock (`AdvisoryLock.sweep`), held on a
+connection of its own, makes a second clock wait (a rolling deploy, a scaled-up dyno) instead
+of sweeping too. The waiting clock asks for the lock every LOCK_POLL_S rather than blocking
+in `pg_advisory_lock`: a poll is bounded by the statement timeout, survives a database
+restart, and leaves nothing to cancel on the server when SIGTERM comes. The lock is a
+courtesy, not the guarantee: the sent-log's unique claim is what stops a nudge from being
+posted twice.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import logging
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,13 +27,18 @@ from bot.privacy import ChannelInfo
 from scheduler.delivery import Delivery
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
-from storage.db import Database
+from storage import locks
+from storage.db import Database, failure_reason, is_postgres
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "sweep"
-#: pg_advisory_lock key: "pocbot" in ASCII, so an operator can recognise it in pg_locks.
-LOCK_KEY = 0x706F63626F74
+#: Seconds between a waiting clock's attempts at the sweep lock. A sweep runs every 15 min by
+#: default; taking over a few seconds after the other clock stops costs nothing.
+LOCK_POLL_S = 5.0
+#: Seconds a sweep under way may take to finish once the process is asked to stop. Within
+#: the 10 s a platform gives between SIGTERM and SIGKILL, with room for the rest.
+STOP_GRACE_S = 3.0
 
 
 class Clock:
@@ -58,13 +65,14 @@ class Clock:
         self.last: SweepReport | None = None
         self._lock_conn: AsyncConnection | None = None
         self._waiting: asyncio.Task[None] | None = None
+        self._sweeping: asyncio.Task[object] | None = None
 
     async def start(self) -> None:
-        if self.db.engine.dialect.name == "postgresql" and not await self._take_lock():
-            log.info("another clock holds the sweep lock; waiting to take over")
-            self._waiting = asyncio.create_task(self._wait_for_lock())
+        if not is_postgres(self.db.engine) or await self._take_lock():
+            self._schedule()
             return
-        self._schedule()
+        log.info("another clock holds the sweep lock; waiting to take over (no sweeps here)")
+        self._waiting = asyncio.create_task(self._wait_for_lock())
 
     def _schedule(self) -> None:
         minutes = self.settings.sweep_minutes
@@ -83,6 +91,7 @@ class Clock:
         log.info("clock started: a sweep every %d min", minutes)
 
     async def tick(self) -> SweepReport | None:
+        self._sweeping = asyncio.current_task()
         try:
             self.last = await sweep(
                 self.db,
@@ -96,26 +105,40 @@ class Clock:
             log.exception("sweep failed")
             return None
         finally:
-            await self.reconciler.tick(self.now())  # type: ignore[operator]
+            try:
+                # After the nudges, within the same stop grace: votes whose events were lost.
+                await self.reconciler.tick(self.now())  # type: ignore[operator]
+            finally:
+                self._sweeping = None
         return self.last
 
     async def _take_lock(self) -> bool:
-        if self._lock_conn is None:
-            self._lock_conn = await self.db.engine.connect()
-        got = await self._lock_conn.scalar(
-            sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_KEY}
-        )
-        # End the implicit transaction; a session-level lock outlives it.
-        await self._lock_conn.commit()
-        return bool(got)
+        """One attempt; a database that does not answer counts as "not yet"."""
+        try:
+            if self._lock_conn is None:
+                self._lock_conn = await self.db.engine.connect()
+            got = await locks.try_lock(self._lock_conn, locks.AdvisoryLock.sweep)
+            # End the implicit transaction; a session-level lock outlives it.
+            await self._lock_conn.commit()
+            return got
+        except Exception as e:
+            log.warning("cannot ask for the sweep lock (will retry): %s", failure_reason(e))
+            await self._drop_lock_conn()
+            return False
 
     async def _wait_for_lock(self) -> None:
-        # pg_advisory_lock blocks in the server until the other clock's connection ends.
-        assert self._lock_conn is not None
-        await self._lock_conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
-        await self._lock_conn.commit()
-        log.info("sweep lock taken")
+        while True:
+            await asyncio.sleep(LOCK_POLL_S)
+            if await self._take_lock():
+                break
+        log.info("sweep lock taken: this clock sweeps now")
         self._schedule()
+
+    async def _drop_lock_conn(self) -> None:
+        if self._lock_conn is not None:
+            conn, self._lock_conn = self._lock_conn, None
+            with suppress(Exception):
+                await conn.invalidate()
 
     @property
     def sweeping(self) -> bool:
@@ -128,11 +151,16 @@ class Clock:
                 await self._waiting
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self._lock_conn is not None:
-            with suppress(Exception):
-                await self._lock_conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
-            await self._lock_conn.close()
-            self._lock_conn = None
+        sweeping = self._sweeping
+        if sweeping is not None and not sweeping.done():
+            # Let a sweep under way post what it claimed; past the grace, what it claimed
+            # and did not post stays in the sent-log for the next clock to retake.
+            _, pending = await asyncio.wait({sweeping}, timeout=STOP_GRACE_S)
+            for task in pending:
+                task.cancel()
+        # Ending the connection ends the session, and with it the lock (a connection merely
+        # returned to the pool would keep holding it).
+        await self._drop_lock_conn()
         if self._owns_client:
             await close_client(self.client)  # type: ignore[arg-type]
 
@@ -149,4 +177,4 @@ async def run_clock(settings: Settings) -> None:
         await stop.wait()
     finally:
         await clock.stop()
-        await db.dispose()
+        await db.dispose(stopping=True)

@@ -9,40 +9,97 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 #: SQLite waits this long for a writer instead of failing with "database is locked".
 SQLITE_BUSY_MS = 5000
+#: PostgreSQL: seconds to open a connection. asyncpg's own default is 60 s, and a server that
+#: accepts TCP but never answers (a partition, a full firewall) kept start-up silent that long.
+CONNECT_TIMEOUT_S = 5.0
+#: PostgreSQL: seconds a statement may run before the server cancels it (statement_timeout).
+STATEMENT_TIMEOUT_S = 30.0
+#: The client waits this much longer than statement_timeout before it gives up on an answer
+#: itself: the server's cancel cannot reach us through a partition, asyncpg's timeout can.
+CLIENT_GRACE_S = 2.0
+#: Seconds a stopping process asks the database whether it still answers (`dispose`).
+STOP_PING_S = 1.0
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN.
 WRITE = "pocbot_write"
+
+
+class UnsupportedDatabase(ValueError):
+    """DATABASE_URL names something we cannot open: said in one line, at start-up."""
 
 
 def async_url(url: str) -> URL:
     """Map what people paste (Heroku's postgres://, plain sqlite:///) to the async drivers."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UnsupportedDatabase(
+            "not a database URL: use sqlite:///path.db or postgresql://user:pass@host/db"
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         return parsed.set(drivername="postgresql+asyncpg")
     if backend == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite")
-    raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql://")
+    raise UnsupportedDatabase(
+        f"unsupported database {backend!r}: use sqlite:///path.db or postgresql://…"
+    )
+
+
+def shown_url(url: str) -> str:
+    """The URL as the operator wrote it, password hidden: for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable>"
+
+
+def failure_reason(error: BaseException, *, waited: str = "") -> str:
+    """One line saying why the database did not answer (a bare TimeoutError says nothing).
+
+    `waited` names the limit that ran out, e.g. "5 s (DATABASE_CONNECT_TIMEOUT)".
+    """
+    if isinstance(error, sa.exc.DBAPIError) and error.orig is not None:
+        error = error.orig
+    if isinstance(error, TimeoutError):
+        return f"no answer within {waited or 'the time allowed'}"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 def is_postgres(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def make_engine(url: str, *, schema: str | None = None, **kw: Any) -> AsyncEngine:
+def make_engine(
+    url: str,
+    *,
+    schema: str | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+    statement_timeout: float | None = STATEMENT_TIMEOUT_S,
+    **kw: Any,
+) -> AsyncEngine:
     """An engine with the pragmas and driver options each backend needs.
 
     `schema` puts every table in a PostgreSQL schema of its own (tests run side by side).
+    `connect_timeout` and `statement_timeout` (seconds, None: no limit) bound PostgreSQL;
+    SQLite is a local file, bounded by its busy timeout.
     """
     parsed = async_url(url)
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
+        server_settings: dict[str, str] = {}
+        connect_args["timeout"] = connect_timeout
+        if statement_timeout:
+            server_settings["statement_timeout"] = str(int(statement_timeout * 1000))
+            connect_args["command_timeout"] = statement_timeout + CLIENT_GRACE_S
         # asyncpg knows `ssl`, not libpq's `sslmode` that Heroku-style URLs carry.
         sslmode = parsed.query.get("sslmode")
         if sslmode:
@@ -50,7 +107,8 @@ def make_engine(url: str, *, schema: str | None = None, **kw: Any) -> AsyncEngin
             if sslmode != "disable":
                 connect_args["ssl"] = "require" if sslmode in ("allow", "prefer") else sslmode
         if schema:
-            connect_args["server_settings"] = {"search_path": schema}
+            server_settings["search_path"] = schema
+        connect_args["server_settings"] = server_settings
         kw.setdefault("pool_pre_ping", True)
     else:
         # One connection per task; aiosqlite serialises writers through busy_timeout.
@@ -115,13 +173,24 @@ class Database:
             await s.connection(execution_options={WRITE: True})
             yield s
 
-    async def ping(self) -> bool:
+    async def ping(self, within: float | None = None) -> bool:
+        """Does the database answer (within `within` seconds)?"""
         try:
-            async with self.engine.connect() as conn:
+            async with asyncio.timeout(within), self.engine.connect() as conn:
                 await conn.execute(sa.text("SELECT 1"))
             return True
         except Exception:
             return False
 
-    async def dispose(self) -> None:
+    async def dispose(self, *, stopping: bool = False) -> None:
+        """Close every connection.
+
+        `stopping`: the process is about to exit and must not wait on a database that does
+        not answer. Closing politely sends a rollback and a goodbye per connection, each
+        waiting up to the statement timeout through a partition; when a ping gets no answer,
+        the connections are dropped instead and the kernel closes their sockets at exit.
+        """
+        if stopping and is_postgres(self.engine) and not await self.ping(within=STOP_PING_S):
+            await self.engine.dispose(close=False)
+            return
         await self.engine.dispose()

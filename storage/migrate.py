@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from storage.db import Database
+from storage.locks import AdvisoryLock, lock_for_transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-#: PostgreSQL advisory lock key held while migrating ("pocbot" in ASCII, as an int).
-MIGRATION_LOCK = 0x706F63626F74
 
 
 def alembic_config() -> Config:
@@ -22,26 +21,31 @@ def alembic_config() -> Config:
     return cfg
 
 
-async def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the schema to `revision`; a no-op when it is already there."""
+def _revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
 
-    def run(conn: Connection) -> None:
+
+async def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | None]:
+    """Bring the schema to `revision`; a no-op when it is already there.
+
+    Returns the revisions (before, after), for the one line start-up logs about it.
+    """
+
+    def run(conn: Connection) -> tuple[str | None, str | None]:
+        before = _revision(conn)
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        return before, _revision(conn)
 
     async with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Several web dynos may start at once: one migrates, the others wait, then no-op.
-            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
-        await conn.run_sync(run)
+            # The wait is bounded by statement_timeout, so a stuck migrator cannot hang us.
+            await lock_for_transaction(conn, AdvisoryLock.migration)
+        return await conn.run_sync(run)
 
 
 async def current_revision(db: Database) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    def read(conn: Connection) -> str | None:
-        return MigrationContext.configure(conn).get_current_revision()
-
     async with db.engine.connect() as conn:
-        return await conn.run_sync(read)
+        return await conn.run_sync(_revision)
