@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 
 from bot.domain import (
     Cadence,
@@ -23,7 +24,7 @@ from bot.domain import (
 from storage import models as m
 from storage import repo
 from storage.db import Database, async_url
-from storage.migrate import current_revision, upgrade
+from storage.migrate import alembic_config, current_revision, upgrade
 from tests.queries import counting
 
 NOW = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
@@ -85,7 +86,8 @@ async def first_criterion(db: Database, poc_id: int) -> m.Criterion:
 async def test_migration_from_empty_is_idempotent(db: Database) -> None:
     # The fixture already migrated; running again must change nothing and keep the head.
     await upgrade(db)
-    assert await current_revision(db) == "0001"
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert await current_revision(db) == head
     async with db.engine.connect() as conn:
         tables = await conn.run_sync(lambda c: set(sa.inspect(c).get_table_names()))
     assert {"poc", "criterion", "nudge_log", "verdict_event", "milestone"} <= tables
@@ -135,8 +137,11 @@ async def test_every_read_is_scoped_by_team(db: Database) -> None:
         assert [p.id for p in await repo.pocs_for_member(s, team_id="T2", user_id="USE")] == [
             theirs
         ]
-        # The scheduler alone reads across teams.
-        assert {p.id for p in await repo.load_pocs(s, team_id=None)} == {mine, theirs}
+        # The scheduler reads the teams whose tokens it holds, and no team is never all teams.
+        assert [p.id for p in await repo.load_pocs(s, team_ids=["T1"])] == [mine]
+        assert {p.id for p in await repo.load_pocs(s, team_ids=["T1", "T2"])} == {mine, theirs}
+        with pytest.raises(ValueError, match="exactly one"):
+            await repo.load_pocs(s)
 
 
 async def test_live_poc_for_channel_skips_finished_ones(db: Database) -> None:
