@@ -20,8 +20,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
@@ -94,7 +95,7 @@ async def plan(
             pocs = await repo.load_pocs(s, team_ids=teams)
             rows = await repo.sent_log(s, team_ids=teams, since=since)
             refusing = await repo.blocked_destinations(s, team_ids=teams)
-        logged: defaultdict[tuple[int, str, object], list[LogRow]] = defaultdict(list)
+        logged: defaultdict[tuple[int, str, date], list[LogRow]] = defaultdict(list)
         for row in rows:
             logged[(row.poc_id, row.key, row.local_date)].append(row)
         found: list[Due] = []
@@ -109,7 +110,7 @@ async def plan(
 def _due(
     poc: Poc,
     due: list[Nudge],
-    logged: Mapping[tuple[int, str, object], list[LogRow]],
+    logged: Mapping[tuple[int, str, date], list[LogRow]],
     blocked: frozenset[str],
     now: datetime,
 ) -> Due:
@@ -178,7 +179,7 @@ async def sharing(
         async with gate:
             try:
                 return channel, await is_shared(client, channel, cache)
-            except Exception as e:  # a timeout, a dropped connection: unknown, so private
+            except (aiohttp.ClientError, TimeoutError) as e:  # unknown, so private
                 log.warning("conversations.info %s failed: %r", channel, e)
                 return channel, None
 
@@ -308,7 +309,8 @@ def describe(report: SweepReport, *, dry_run: bool) -> str:
         + (
             ""
             if dry_run
-            else f", {d.sent} sent in {d.messages} messages, {d.failed} failed, {d.blocked} refused"
+            else f", {d.sent} sent in {d.messages} messages ({d.found} found already posted), "
+            f"{d.failed} failed, {d.blocked} refused"
         )
     ]
     for due in report.plan:
