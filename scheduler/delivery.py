@@ -202,8 +202,9 @@ class Delivery:
             except Failed as e:
                 # Unable to look, so unable to know: posting again could post twice.
                 report.count_error(str(e))
-                report.failed += len(pending)
-                await self._finish([c for _, c in pending], NudgeStatus.failed, at(), error=str(e))
+                report.failed += await self._finish(
+                    [c for _, c in pending], NudgeStatus.failed, at(), error=str(e)
+                )
                 return
             for (ts, channel), ids in _by_message(landed).items():
                 await self._finish_ids(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
@@ -219,15 +220,13 @@ class Delivery:
                 report.count_error(e.error)
                 # The rest of this destination's messages would be refused the same way.
                 rest = [c for b in batches[i:] for _, c in b]
-                report.blocked += len(rest)
-                await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
+                report.blocked += await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
                 if await self._block(letter, e.error, at()):
                     report.owners_told += 1
                 return
             except Failed as e:
                 report.count_error(str(e))
-                report.failed += len(claims)
-                await self._finish(claims, NudgeStatus.failed, at(), error=str(e))
+                report.failed += await self._finish(claims, NudgeStatus.failed, at(), error=str(e))
                 continue
             report.messages += 1
             report.sent += len(claims)
