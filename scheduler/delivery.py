@@ -296,8 +296,8 @@ class Delivery:
         ts: str | None = None,
         channel: str | None = None,
         error: str | None = None,
-    ) -> None:
-        await self._finish_ids(
+    ) -> int:
+        return await self._finish_ids(
             [c.id for c in claims], status, at, ts=ts, channel=channel, error=error
         )
 
