@@ -184,9 +184,10 @@ class Delivery:
                         log.exception(
                             "delivering POC %s to %s failed", d.poc.id, letter.destination
                         )
-                        report.failed += await self._finish(
+                        failed = await self._finish(
                             [c for _, c in letter.items], NudgeStatus.failed, at(), error="internal"
                         )
+                        report.failed += failed
 
         await asyncio.gather(*(one(d) for d in due))
         return report
@@ -202,9 +203,11 @@ class Delivery:
             except Failed as e:
                 # Unable to look, so unable to know: posting again could post twice.
                 report.count_error(str(e))
-                report.failed += await self._finish(
+                # (Awaited first: `x += await …` would read x before other letters moved it.)
+                failed = await self._finish(
                     [c for _, c in pending], NudgeStatus.failed, at(), error=str(e)
                 )
+                report.failed += failed
                 return
             for (ts, channel), ids in _by_message(landed).items():
                 await self._finish_ids(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
@@ -220,13 +223,15 @@ class Delivery:
                 report.count_error(e.error)
                 # The rest of this destination's messages would be refused the same way.
                 rest = [c for b in batches[i:] for _, c in b]
-                report.blocked += await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
+                blocked = await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
+                report.blocked += blocked
                 if await self._block(letter, e.error, at()):
                     report.owners_told += 1
                 return
             except Failed as e:
                 report.count_error(str(e))
-                report.failed += await self._finish(claims, NudgeStatus.failed, at(), error=str(e))
+                failed = await self._finish(claims, NudgeStatus.failed, at(), error=str(e))
+                report.failed += failed
                 continue
             report.messages += 1
             report.sent += len(claims)
