@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -45,25 +46,56 @@ def shared_externally(info: dict[str, Any]) -> bool:
     return bool(info.get("is_ext_shared") or info.get("is_pending_ext_shared"))
 
 
-async def internal_destinations(
-    client: AsyncWebClient, poc: Poc, *, deal_channel_allowed: bool, cache: ChannelInfo
+def internal_targets(
+    poc: Poc,
+    *,
+    shared: bool | None,
+    deal_channel_allowed: bool,
+    blocked: Collection[str] = (),
 ) -> list[str]:
     """Channels (or user ids, for DMs) that may receive internal content about this POC.
 
-    `deal_channel_allowed`: alerts may use the deal channel when nobody outside the company
-    is in it; the verdict never does. When in doubt (Slack will not tell), stay private.
+    `shared`: is the deal channel shared with another organisation (None: Slack would not
+    say, so it is treated as shared). `deal_channel_allowed`: alerts may use the deal channel
+    when nobody outside the company is in it; the verdict never does. `blocked`: destinations
+    that refuse this POC's messages; the DMs take their place.
     """
-    if poc.internal_channel_id:
+    if poc.internal_channel_id and poc.internal_channel_id not in blocked:
         return [poc.internal_channel_id]
-    if deal_channel_allowed:
-        try:
-            if not shared_externally(await cache.get(client, poc.channel_id)):
-                return [poc.channel_id]
-        except SlackApiError as e:
-            log.warning("conversations.info %s failed: %s", poc.channel_id, e.response.get("error"))
+    # A POC with an internal channel keeps its alerts out of the deal channel even when that
+    # channel refuses them: the people who chose it get them by DM meanwhile.
+    if (
+        deal_channel_allowed
+        and shared is False
+        and not poc.internal_channel_id
+        and poc.channel_id not in blocked
+    ):
+        return [poc.channel_id]
     # chat.postMessage to a user id posts in the app's DM with that user.
     owners = [p.user_id for p in (*poc.people(Role.se), *poc.people(Role.ae)) if p.user_id]
-    return list(dict.fromkeys(owners))
+    return [u for u in dict.fromkeys(owners) if u not in blocked]
+
+
+async def is_shared(client: AsyncWebClient, channel_id: str, cache: ChannelInfo) -> bool | None:
+    """Is the channel shared with another organisation? None when Slack will not tell."""
+    try:
+        return shared_externally(await cache.get(client, channel_id))
+    except SlackApiError as e:
+        log.warning("conversations.info %s failed: %s", channel_id, e.response.get("error"))
+        return None
+
+
+async def internal_destinations(
+    client: AsyncWebClient, poc: Poc, *, deal_channel_allowed: bool, cache: ChannelInfo
+) -> list[str]:
+    """`internal_targets`, asking Slack whether the deal channel is shared when it matters.
+
+    When in doubt (Slack will not tell), stay private.
+    """
+    shared: bool | None = None
+    if deal_channel_allowed and not poc.internal_channel_id:
+        shared = await is_shared(client, poc.channel_id, cache)
+    return internal_targets(poc, shared=shared, deal_channel_allowed=deal_channel_allowed)
 
 
 async def post_internal(

@@ -54,6 +54,8 @@ async def on_member_joined(
     team_id = tenant(context)
     deps.channels.forget(channel_id)
     async with deps.db.transaction() as s:
+        # Invited back to an internal channel: its POCs' alerts may go there again.
+        await repo.clear_blocked_destination(s, team_id=team_id, destination=channel_id)
         row = await repo.live_poc_for_channel(s, team_id=team_id, channel_id=channel_id)
         if row is None or row.id is None or row.channel_id != channel_id:
             return

@@ -27,7 +27,7 @@ from bot.privacy import ChannelInfo
 from scheduler.delivery import Delivery
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
-from storage import locks
+from storage import locks, repo
 from storage.db import Database, failure_reason, is_postgres
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,7 @@ class Clock:
             try:
                 # After the nudges, within the same stop grace: votes whose events were lost.
                 await self.reconciler.tick(self.now())  # type: ignore[operator]
+                await forget_old_requests(self.db, self.now())  # type: ignore[operator]
             finally:
                 self._sweeping = None
         return self.last
@@ -163,6 +164,17 @@ class Clock:
         await self._drop_lock_conn()
         if self._owns_client:
             await close_client(self.client)  # type: ignore[arg-type]
+
+
+async def forget_old_requests(db: Database, now: datetime) -> int:
+    """Drop replay keys older than Slack could replay (signatures last five minutes; kept a
+    day): the table stays as small as a day of requests. Never raises: it is housekeeping."""
+    try:
+        async with db.transaction() as s:
+            return await repo.forget_handled(s, before=now - repo.HANDLED_KEEP)
+    except Exception:
+        log.exception("forgetting old replay keys failed; the next tick tries again")
+        return 0
 
 
 async def run_clock(settings: Settings) -> None:

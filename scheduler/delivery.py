@@ -1,17 +1,20 @@
-"""Post claimed nudges exactly once, whatever Slack does.
+"""Post claimed nudges exactly once per destination, whatever Slack does.
 
-A POC's nudges of one sweep go out as one message per destination: the deal channel, and its
-internal destination for alerts that must not reach the prospect. Slack's answers are data:
+Every destination of a nudge (the deal channel, the internal channel, each DM) has a sent-log
+row of its own, claimed by the sweep. A POC's rows for one destination go out as one message,
+or as few as hold them within Slack's 50 blocks; a row is marked sent only when a message
+carrying it was accepted. Slack's answers are data:
 
-- `ratelimited`: the client's retry handler waits out Retry-After; still limited → failed,
-  the next sweep takes it again.
-- 5xx, timeouts, dropped connections: retried with back-off inside the sweep. Such an error
-  may hide a message that was in fact posted, so before any second attempt the channel's
-  history is searched for our message metadata: never lost, never posted twice.
-- `not_in_channel`, `channel_not_found`, `is_archived`: the POC's delivery is marked blocked,
-  its SE is told once by DM, and sweeps skip it until the bot is invited back.
+- `ratelimited`: the client's retry handler waits out Retry-After; still limited → failed.
+- 5xx, timeouts, dropped connections: failed, and never re-posted in the same sweep. Slack
+  may still show such a message, even seconds later, so a later sweep (once LATE_LANDING has
+  passed) first reads the destination's history for our metadata: a message found there is
+  recorded as sent, only the rest is posted. The same look follows a sweep that died mid-post.
+- a destination that refuses for good (`not_in_channel`, `channel_not_found`, `is_archived`,
+  or a DM to a user who cannot receive one): its rows are blocked, the destination is marked
+  blocked once, its owner told once by DM, and the POC's other destinations carry on.
 
-Posting paces itself to one message per second per channel and runs channels concurrently.
+Posting paces itself to one message per second per channel and runs POCs concurrently.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import aiohttp
@@ -31,8 +34,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Nudge, Poc, Role
-from bot.privacy import ChannelInfo, internal_destinations
-from bot.views.nudges import nudge_blocks, nudge_text
+from bot.privacy import ChannelInfo
+from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text
 from bot.views.text import escape
 from storage import repo
 from storage.db import Database
@@ -43,32 +46,41 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The channel cannot take messages until a person fixes it: retrying every sweep is noise.
-BLOCKING_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+#: A channel that cannot take messages until a person fixes it: retrying every sweep is noise.
+CHANNEL_REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+#: A user the app cannot write to: a bot, gone, or deactivated. (Slack documents
+#: account_inactive for a dead token too; a dead token fails auth.test before any sweep.)
+DM_REFUSALS = frozenset(
+    {"cannot_dm_bot", "user_not_found", "user_disabled", "account_inactive", "channel_not_found"}
+)
 #: Message metadata that marks our nudge messages, so a retry can find one already posted.
 NUDGE_EVENT = "pocbot_nudge"
-#: Seconds to wait before the 2nd, 3rd… attempt after a 5xx or a timeout.
-BACKOFF = (1.0, 3.0)
+#: Messages read back when looking for one that landed after all; the look comes one sweep
+#: (15 minutes) after the attempt, and nobody writes 100 messages in a deal channel by then.
+HISTORY_DEPTH = 100
 #: POCs delivered at once; the per-channel pacing, not this, keeps within Slack's limits.
 CONCURRENCY = 32
 
 
-class Blocked(Exception):
+class Refused(Exception):
+    """The destination will not take messages until a person fixes it."""
+
     def __init__(self, error: str) -> None:
         super().__init__(error)
         self.error = error
 
 
 class Failed(Exception):
-    pass
+    """Not posted, or not known to be: a later sweep looks at history, then tries again."""
 
 
 @dataclass
 class DeliveryReport:
-    sent: int = 0  # nudges
+    sent: int = 0  # sent-log rows (a nudge to one destination) now sent
+    found: int = 0  # of which found in history: posted by an attempt that looked failed
     failed: int = 0
     blocked: int = 0
-    messages: int = 0
+    messages: int = 0  # messages posted
     owners_told: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
@@ -99,12 +111,35 @@ class Pacer:
 
 @dataclass
 class Letter:
-    """One message to post: some of a POC's nudges, to one destination."""
+    """A POC's claimed nudges for one destination, in the order governance ranks them."""
 
     poc: Poc
-    channel: str
-    nudges: list[Nudge]
-    claims: list[Claim]
+    destination: str
+    items: list[tuple[Nudge, Claim]]
+
+    @property
+    def is_dm(self) -> bool:
+        return is_user(self.destination)
+
+
+def is_user(destination: str) -> bool:
+    """chat.postMessage to a user id posts in the app's DM with that user."""
+    return destination.startswith(("U", "W"))
+
+
+def letters(poc: Poc, nudges: Sequence[Nudge], claims: Sequence[Claim]) -> list[Letter]:
+    """Claims grouped by destination: the deal channel first, then internal ones."""
+    rank = {n.key: i for i, n in enumerate(nudges)}
+    by_key = {n.key: n for n in nudges}
+    grouped: dict[str, list[tuple[Nudge, Claim]]] = defaultdict(list)
+    for c in sorted(claims, key=lambda c: rank.get(c.key, len(rank))):
+        if c.key in by_key:
+            grouped[c.destination].append((by_key[c.key], c))
+    order = sorted(
+        grouped,
+        key=lambda d: (d != poc.channel_id, d != poc.internal_channel_id, is_user(d), d),
+    )
+    return [Letter(poc, d, grouped[d]) for d in order]
 
 
 class Delivery:
@@ -115,211 +150,251 @@ class Delivery:
         *,
         channels: ChannelInfo | None = None,
         pacer: Pacer | None = None,
-        backoff: Sequence[float] = BACKOFF,
     ) -> None:
         self.client = client
         self.db = db
         self.channels = channels or ChannelInfo()
         self.pacer = pacer or Pacer()
-        self.backoff = tuple(backoff)
 
     async def deliver(
         self, due: Sequence[Due], claims: Sequence[Claim], now: datetime
     ) -> DeliveryReport:
         report = DeliveryReport()
-        mine: dict[tuple[int, str], Claim] = {(c.poc_id, c.key): c for c in claims}
+        mine: defaultdict[int, list[Claim]] = defaultdict(list)
+        for c in claims:
+            mine[c.poc_id].append(c)
         gate = asyncio.Semaphore(CONCURRENCY)
+        # The sweep's `now`, moved on by the time delivery has taken: when each attempt was.
+        started = time.monotonic()
+
+        def at() -> datetime:
+            return now + timedelta(seconds=time.monotonic() - started)
 
         async def one(d: Due) -> None:
-            claimed = [(n, mine[(d.poc.id, n.key)]) for n in d.nudges if (d.poc.id, n.key) in mine]
+            claimed = mine.get(d.poc.id)
             if not claimed:
                 return
             async with gate:
-                try:
-                    await self._deliver_poc(d.poc, claimed, now, report)
-                except Exception:
-                    # One POC's surprise must not stop the others; its claims stay retakeable.
-                    log.exception("delivering nudges for POC %s failed", d.poc.id)
-                    await self._finish(
-                        [c for _, c in claimed], NudgeStatus.failed, now, error="internal_error"
-                    )
-                    report.failed += len(claimed)
+                for letter in letters(d.poc, d.nudges, claimed):
+                    try:
+                        await self._deliver_letter(letter, at, report)
+                    except Exception:
+                        # One surprise must not stop the rest; its unfinished rows stay
+                        # retakeable (and are looked for in history before a retry).
+                        log.exception(
+                            "delivering POC %s to %s failed", d.poc.id, letter.destination
+                        )
+                        failed = await self._finish(
+                            [c for _, c in letter.items], NudgeStatus.failed, at(), error="internal"
+                        )
+                        report.failed += failed
 
         await asyncio.gather(*(one(d) for d in due))
         return report
 
-    async def _letters(self, poc: Poc, claimed: list[tuple[Nudge, Claim]]) -> list[Letter]:
-        public = [(n, c) for n, c in claimed if not n.internal]
-        internal = [(n, c) for n, c in claimed if n.internal]
-        letters: list[Letter] = []
-        targets = (
-            await internal_destinations(
-                self.client, poc, deal_channel_allowed=True, cache=self.channels
-            )
-            if internal
-            else []
-        )
-        if targets == [poc.channel_id]:
-            # Nobody outside the company is in the deal channel: one message says it all.
-            public, internal = claimed, []
-        if public:
-            letters.append(
-                Letter(poc, poc.channel_id, [n for n, _ in public], [c for _, c in public])
-            )
-        if internal:
-            if not targets:
-                log.warning("POC %s has no SE or AE to receive internal nudges", poc.id)
-            for i, target in enumerate(targets):
-                # The sent-log row follows the first destination; the others are courtesy copies.
-                letters.append(
-                    Letter(
-                        poc,
-                        target,
-                        [n for n, _ in internal],
-                        [c for _, c in internal] if i == 0 else [],
-                    )
-                )
-        return letters
-
-    async def _deliver_poc(
-        self, poc: Poc, claimed: list[tuple[Nudge, Claim]], now: datetime, report: DeliveryReport
+    async def _deliver_letter(
+        self, letter: Letter, at: Callable[[], datetime], report: DeliveryReport
     ) -> None:
-        for letter in await self._letters(poc, claimed):
+        pending = letter.items
+        if any(c.attempts > 1 for _, c in pending):
+            # Tried before: whatever that attempt posted is in the destination's history.
             try:
-                ts, channel = await self._post(letter)
-            except Blocked as e:
+                landed = await self._landed(letter.destination, [c.id for _, c in pending])
+            except Failed as e:
+                # Unable to look, so unable to know: posting again could post twice.
+                report.count_error(str(e))
+                # (Awaited first: `x += await …` would read x before other letters moved it.)
+                failed = await self._finish(
+                    [c for _, c in pending], NudgeStatus.failed, at(), error=str(e)
+                )
+                report.failed += failed
+                return
+            for (ts, channel), ids in _by_message(landed).items():
+                await self._finish_ids(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
+                report.sent += len(ids)
+                report.found += len(ids)
+            pending = [(n, c) for n, c in pending if c.id not in landed]
+        batches = nudge_batches(pending)
+        for i, batch in enumerate(batches):
+            claims = [c for _, c in batch]
+            try:
+                ts, channel = await self._post(letter, batch, part=(i + 1, len(batches)))
+            except Refused as e:
                 report.count_error(e.error)
-                if letter.channel == poc.channel_id:
-                    report.blocked += len(letter.claims)
-                    await self._finish(letter.claims, NudgeStatus.blocked, now, error=e.error)
-                    if await self._block(poc, e.error, now):
-                        report.owners_told += 1
-                else:
-                    report.failed += len(letter.claims)
-                    await self._finish(letter.claims, NudgeStatus.failed, now, error=e.error)
-                continue
+                # The rest of this destination's messages would be refused the same way.
+                rest = [c for b in batches[i:] for _, c in b]
+                blocked = await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
+                report.blocked += blocked
+                if await self._block(letter, e.error, at()):
+                    report.owners_told += 1
+                return
             except Failed as e:
                 report.count_error(str(e))
-                report.failed += len(letter.claims)
-                await self._finish(letter.claims, NudgeStatus.failed, now, error=str(e))
+                failed = await self._finish(claims, NudgeStatus.failed, at(), error=str(e))
+                report.failed += failed
                 continue
             report.messages += 1
-            report.sent += len(letter.claims)
-            await self._finish(letter.claims, NudgeStatus.sent, now, ts=ts, channel=channel)
+            report.sent += len(claims)
+            await self._finish(claims, NudgeStatus.sent, at(), ts=ts, channel=channel)
 
-    async def _post(self, letter: Letter) -> tuple[str, str]:
-        """Post once; on a transient error look before trying again. Returns (ts, channel)."""
-        ids = [c.id for c in letter.claims]
-        metadata = {"event_type": NUDGE_EVENT, "event_payload": {"log_ids": ids}}
-        last = "unknown_error"
-        for attempt in range(len(self.backoff) + 1):
-            if attempt:
-                await asyncio.sleep(self.backoff[attempt - 1])
-            if ids and (attempt or any(c.attempts > 1 for c in letter.claims)):
-                found = await self._already_posted(letter.channel, ids)
-                if found:
-                    return found
-            try:
-                async with self.pacer.turn(letter.channel):
-                    response = await self.client.chat_postMessage(
-                        channel=letter.channel,
-                        text=nudge_text(letter.poc, letter.nudges),
-                        blocks=nudge_blocks(letter.poc, letter.nudges),
-                        metadata=metadata,
-                        unfurl_links=False,
-                    )
-                return str(response["ts"]), str(response["channel"])
-            except SlackApiError as e:
-                last = slack_error(e)
-                if last in BLOCKING_ERRORS:
-                    raise Blocked(last) from e
-                if not _transient(e):
-                    raise Failed(last) from e
-            except (aiohttp.ClientError, TimeoutError) as e:
-                last = type(e).__name__
-            log.info(
-                "POC %s: post to %s failed (%s), attempt %d",
-                letter.poc.id,
-                letter.channel,
-                last,
-                attempt + 1,
-            )
-        raise Failed(last)
-
-    async def _already_posted(self, channel: str, ids: list[int]) -> tuple[str, str] | None:
-        """Our message for these sent-log ids, if an attempt that 'failed' in fact landed."""
+    async def _post(
+        self, letter: Letter, batch: list[tuple[Nudge, Claim]], *, part: tuple[int, int]
+    ) -> tuple[str, str]:
+        """One attempt, never two: a failure may yet land. Returns (ts, channel)."""
+        nudges = [n for n, _ in batch]
+        metadata = {
+            "event_type": NUDGE_EVENT,
+            "event_payload": {"log_ids": [c.id for _, c in batch]},
+        }
         try:
-            if channel.startswith(("U", "W")):  # a DM: history is read on the D… channel
-                channel = (await self.client.conversations_open(users=channel))["channel"]["id"]
+            async with self.pacer.turn(letter.destination):
+                response = await self.client.chat_postMessage(
+                    channel=letter.destination,
+                    text=nudge_text(letter.poc, nudges),
+                    blocks=nudge_blocks(letter.poc, nudges, part=part),
+                    metadata=metadata,
+                    unfurl_links=False,
+                )
+            return str(response["ts"]), str(response["channel"])
+        except SlackApiError as e:
+            error = slack_error(e)
+            if error in (DM_REFUSALS if letter.is_dm else CHANNEL_REFUSALS):
+                raise Refused(error) from e
+            log.info("POC %s: post to %s failed: %s", letter.poc.id, letter.destination, error)
+            raise Failed(error) from e
+        except (aiohttp.ClientError, TimeoutError) as e:
+            error = type(e).__name__
+            log.info("POC %s: post to %s failed: %s", letter.poc.id, letter.destination, error)
+            raise Failed(error) from e
+
+    async def _landed(self, destination: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Sent-log id -> (ts, channel) of our messages in the destination that carry it."""
+        try:
+            channel = destination
+            if is_user(destination):  # a DM's history is read on its D… channel (im:history)
+                opened = await self.client.conversations_open(users=destination)
+                channel = opened["channel"]["id"]
             history = await self.client.conversations_history(
-                channel=channel, limit=50, include_all_metadata=True
+                channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
             )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-            log.info("cannot read %s history before a retry: %s", channel, e)
-            return None
+        except SlackApiError as e:
+            raise Failed(f"history:{slack_error(e)}") from e
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise Failed(f"history:{type(e).__name__}") from e
+        wanted = set(ids)
+        found: dict[int, tuple[str, str]] = {}
         for message in history.get("messages", []):
             meta = message.get("metadata") or {}
-            payload = meta.get("event_payload") or {}
-            if meta.get("event_type") == NUDGE_EVENT and set(ids) & set(payload.get("log_ids", [])):
-                return str(message["ts"]), channel
-        return None
+            if meta.get("event_type") != NUDGE_EVENT:
+                continue
+            for row_id in (meta.get("event_payload") or {}).get("log_ids", []):
+                if row_id in wanted:
+                    found[row_id] = (str(message["ts"]), channel)
+        return found
 
     async def _finish(
         self,
         claims: Sequence[Claim],
         status: str,
-        now: datetime,
+        at: datetime,
         *,
         ts: str | None = None,
         channel: str | None = None,
         error: str | None = None,
-    ) -> None:
+    ) -> int:
+        return await self._finish_ids(
+            [c.id for c in claims], status, at, ts=ts, channel=channel, error=error
+        )
+
+    async def _finish_ids(
+        self,
+        ids: Sequence[int],
+        status: str,
+        at: datetime,
+        *,
+        ts: str | None = None,
+        channel: str | None = None,
+        error: str | None = None,
+    ) -> int:
         async with self.db.transaction() as s:
-            await repo.finish_nudges(
-                s,
-                ids=[c.id for c in claims],
-                status=status,
-                now=now,
-                message_ts=ts,
-                channel_id=channel,
-                error=error,
+            return await repo.finish_nudges(
+                s, ids=ids, status=status, now=at, message_ts=ts, channel_id=channel, error=error
             )
 
-    async def _block(self, poc: Poc, error: str, now: datetime) -> bool:
-        """Stop nudging a channel that cannot take them, and tell the SE once."""
+    async def _block(self, letter: Letter, error: str, at: datetime) -> bool:
+        """Mark the destination blocked (the first time only) and tell its owner, once."""
+        poc, destination = letter.poc, letter.destination
         async with self.db.transaction() as s:
-            first = await repo.block_delivery(
-                s, team_id=poc.team_id, poc_id=poc.id, error=error, now=now
-            )
+            if destination == poc.channel_id:
+                first = await repo.block_delivery(
+                    s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
+                )
+            else:
+                first = await repo.block_destination(
+                    s,
+                    team_id=poc.team_id,
+                    poc_id=poc.id,
+                    destination=destination,
+                    error=error,
+                    now=at,
+                )
         if not first:
             return False
-        owner = poc.person(Role.se)
-        if owner is None or owner.user_id is None:
-            return False
-        why = {
-            "not_in_channel": "I'm not a member of it. Type `/invite @pocbot` there",
-            "channel_not_found": "I can't find it any more (deleted, or private without me). "
-            "Invite me with `/invite @pocbot` there, or start the POC again in its new channel",
-            "is_archived": "it is archived. Unarchive it and type `/invite @pocbot`",
-        }[error]
-        try:
-            await self.client.chat_postMessage(
-                channel=owner.user_id,
-                text=(
-                    f"I couldn't post today's reminders for the {escape(poc.prospect)} POC in "
-                    f"<#{poc.channel_id}>: {why}. I've paused its nudges until then."
-                ),
+        owner = _owner(poc, besides=destination)
+        if owner is None:
+            log.warning(
+                "POC %s: %s refuses (%s) and nobody can be told", poc.id, destination, error
             )
+            return False
+        try:
+            await self.client.chat_postMessage(channel=owner, text=refusal_notice(letter, error))
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-            log.warning("could not tell %s that POC %s is blocked: %s", owner.user_id, poc.id, e)
+            log.warning("could not tell %s that %s refuses: %s", owner, destination, e)
             return False
         return True
 
 
-#: Errors worth another try in a moment.
-TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
+def _by_message(landed: dict[int, tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row_id, where in landed.items():
+        grouped[where].append(row_id)
+    return grouped
+
+
+def _owner(poc: Poc, *, besides: str) -> str | None:
+    """Who hears that a destination refuses: the SE, or the AE when it is the SE's DM."""
+    for person in (*poc.people(Role.se), *poc.people(Role.ae)):
+        if person.user_id and person.user_id != besides:
+            return person.user_id
+    return None
+
+
+def refusal_notice(letter: Letter, error: str) -> str:
+    """What the owner reads, once, when a destination refuses the POC's nudges."""
+    poc = letter.poc
+    prospect = escape(poc.prospect)
+    if letter.is_dm:
+        return (
+            f"I can't send direct messages to <@{letter.destination}> ({error}), so the "
+            f"{prospect} POC's internal alerts no longer reach them. They still reach the "
+            "other owners."
+        )
+    if letter.destination != poc.channel_id:
+        return (
+            f"I couldn't post the {prospect} POC's internal alerts in "
+            f"<#{letter.destination}> ({error}). Type `/invite @pocbot` there; until then "
+            "they come to you and the AE by direct message."
+        )
+    why = {
+        "not_in_channel": "I'm not a member of it. Type `/invite @pocbot` there",
+        "channel_not_found": "I can't find it any more (deleted, or private without me). "
+        "Invite me with `/invite @pocbot` there, or start the POC again in its new channel",
+        "is_archived": "it is archived. Unarchive it and type `/invite @pocbot`",
+    }[error]
+    return (
+        f"I couldn't post today's reminders for the {prospect} POC in "
+        f"<#{poc.channel_id}>: {why}. I've paused its nudges there until then."
+    )
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -327,8 +402,3 @@ def slack_error(e: SlackApiError) -> str:
     data = e.response.data
     code = data.get("error") if isinstance(data, dict) else None
     return str(code or f"http_{e.response.status_code}")
-
-
-def _transient(e: SlackApiError) -> bool:
-    status = e.response.status_code
-    return status >= 500 or status == 429 or slack_error(e) in TRANSIENT_ERRORS

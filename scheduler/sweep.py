@@ -1,46 +1,65 @@
-"""One sweep: load every live POC in bulk, ask governance what is due, claim it, deliver it.
+"""One sweep: load the live POCs of the teams it serves, ask governance what is due, claim it
+per destination, deliver it.
 
 `sweep(now)` is the whole job of the clock, and of `python -m bot sweep` for operators. It
 reads in a fixed number of queries however many POCs there are, skips what the sent-log says
-is already handled today, and claims the rest in bulk before delivery posts anything.
+is already handled today, and claims the rest in bulk, one row per nudge and destination,
+before delivery posts anything.
+
+A sweep serves the installations whose tokens it holds: in single-token mode, the token's own
+team (auth.test). It never reads, claims or posts another team's POCs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.domain import Nudge, Poc
 from bot.governance import DEFAULT_NUDGE_HOUR, due_nudges
-from bot.privacy import ChannelInfo
-from scheduler.delivery import Delivery, DeliveryReport
+from bot.privacy import ChannelInfo, internal_targets, is_shared
+from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from storage import repo
 from storage.db import Database
+from storage.repo import LogRow, NudgeStatus
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Due:
-    """A POC and what is due about it now that nobody has handled yet today."""
+    """A POC and what is due about it now that has not reached every destination yet today."""
 
     poc: Poc
+    #: due now and still to be posted somewhere
     nudges: list[Nudge]
-    #: nudges due but already sent (or blocked) today, for the dry run's listing
+    #: due but already sent (or refused) everywhere today, for the dry run's listing
     handled: list[Nudge] = field(default_factory=list)
+    #: sent-log rows of `nudges` to try again (failed, or claimed by a sweep that died)
+    retake: list[int] = field(default_factory=list)
+    #: of `nudges`, those with no sent-log row yet today: `place` says where they go
+    unplaced: list[Nudge] = field(default_factory=list)
+    #: destinations that refuse this POC's nudges (its deal channel included, if it does)
+    blocked: frozenset[str] = frozenset()
+    #: unplaced nudge key -> its destinations (channel ids, or user ids for DMs)
+    destinations: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
 class SweepReport:
     at: datetime
+    teams: list[str] = field(default_factory=list)
     pocs: int = 0
     due: int = 0
     claimed: int = 0
@@ -51,30 +70,120 @@ class SweepReport:
     def summary(self) -> str:
         d = self.delivery
         return (
-            f"sweep at {self.at.isoformat()}: {self.pocs} POCs, {self.due} nudges due, "
-            f"{self.claimed} claimed, {d.sent} sent in {d.messages} messages, {d.failed} failed, "
-            f"{d.blocked} blocked, {self.seconds * 1000:.0f} ms"
+            f"sweep at {self.at.isoformat()} for {', '.join(self.teams)}: {self.pocs} POCs, "
+            f"{self.due} nudges due, {self.claimed} claimed, {d.sent} sent in {d.messages} "
+            f"messages ({d.found} found already posted), {d.failed} failed, {d.blocked} blocked, "
+            f"{self.seconds * 1000:.0f} ms"
         )
 
 
-async def plan(db: Database, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR) -> list[Due]:
-    """What is due now across every installation, minus what the sent-log has handled."""
+async def plan(
+    db: Database,
+    now: datetime,
+    *,
+    teams: Collection[str],
+    nudge_hour: int = DEFAULT_NUDGE_HOUR,
+) -> list[Due]:
+    """What is due now for these installations' POCs, minus what the sent-log has handled."""
     if now.tzinfo is None:
         raise ValueError("sweep needs an aware `now`")
+    teams = sorted(teams)
     # Local dates run from UTC-12 to UTC+14: yesterday's UTC date covers every POC's today.
     since = (now - timedelta(days=1)).date()
     with gc_paused():
         async with db.session() as s:
-            pocs = await repo.load_pocs(s, team_id=None, unblocked_only=True)
-            handled, _ = await repo.handled_nudges(s, since=since, now=now)
+            pocs = await repo.load_pocs(s, team_ids=teams)
+            rows = await repo.sent_log(s, team_ids=teams, since=since)
+            refusing = await repo.blocked_destinations(s, team_ids=teams)
+        logged: defaultdict[tuple[int, str, date], list[LogRow]] = defaultdict(list)
+        for row in rows:
+            logged[(row.poc_id, row.key, row.local_date)].append(row)
         found: list[Due] = []
         for poc in pocs:
             due = due_nudges(poc, now, nudge_hour=nudge_hour)
-            if not due:
-                continue
-            fresh = [n for n in due if (poc.id, n.key, n.local_date) not in handled]
-            found.append(Due(poc, fresh, [n for n in due if n not in fresh]))
+            if due:
+                blocked = frozenset(refusing.get(poc.id, ()))
+                found.append(_due(poc, due, logged, blocked, now))
     return found
+
+
+def _due(
+    poc: Poc,
+    due: list[Nudge],
+    logged: Mapping[tuple[int, str, date], list[LogRow]],
+    blocked: frozenset[str],
+    now: datetime,
+) -> Due:
+    """Sort one POC's due nudges by what the sent-log says of them today."""
+    d = Due(poc, [], blocked=blocked)
+    for n in due:
+        # Rows that still count: sent anywhere, or not yet refused. A nudge whose rows were
+        # all refused is placed again, around the refusing destinations.
+        live = [
+            r
+            for r in logged.get((poc.id, n.key, n.local_date), ())
+            if r.status == NudgeStatus.sent
+            or (r.status != NudgeStatus.blocked and r.destination not in blocked)
+        ]
+        if live:
+            again = [r.id for r in live if repo.retakeable(r, now)]
+            if again:
+                d.nudges.append(n)
+                d.retake.extend(again)
+            else:
+                d.handled.append(n)
+        elif not n.internal and poc.channel_id in blocked:
+            d.handled.append(n)  # the deal channel refuses; its SE has been told
+        else:
+            d.nudges.append(n)
+            d.unplaced.append(n)
+    return d
+
+
+def place(due: Sequence[Due], shared: Mapping[str, bool | None]) -> None:
+    """Where each unplaced nudge goes: the deal channel, or the internal destinations
+    (internal channel, the deal channel when nobody outside is in it, else the SE's and AE's
+    DMs), around the destinations that refuse. `shared`: deal channel -> shared with another
+    organisation (missing or None: unknown, so private)."""
+    for d in due:
+        poc = d.poc
+        for n in d.unplaced:
+            if not n.internal:
+                d.destinations[n.key] = [poc.channel_id]
+                continue
+            d.destinations[n.key] = internal_targets(
+                poc,
+                shared=shared.get(poc.channel_id),
+                deal_channel_allowed=True,
+                blocked=d.blocked,
+            )
+            if not d.destinations[n.key]:
+                log.warning("POC %s: no destination may take internal nudge %s", poc.id, n.key)
+
+
+async def sharing(
+    client: AsyncWebClient, due: Sequence[Due], cache: ChannelInfo
+) -> dict[str, bool | None]:
+    """Ask Slack, for the deal channels where it decides an internal nudge's destination,
+    whether the prospect is in them (conversations.info, cached; a few at a time)."""
+    asked = {
+        d.poc.channel_id
+        for d in due
+        if any(n.internal for n in d.unplaced)
+        and not d.poc.internal_channel_id
+        and d.poc.channel_id not in d.blocked
+    }
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(channel: str) -> tuple[str, bool | None]:
+        async with gate:
+            try:
+                return channel, await is_shared(client, channel, cache)
+            except (aiohttp.ClientError, TimeoutError) as e:  # unknown, so private
+                log.warning("conversations.info %s failed: %r", channel, e)
+                return channel, None
+
+    return dict(await asyncio.gather(*(one(c) for c in sorted(asked))))
 
 
 @contextmanager
@@ -94,60 +203,78 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+async def team_of(client: AsyncWebClient) -> str:
+    """The installation a token belongs to (auth.test): the team a single-token sweep serves."""
+    return str((await client.auth_test())["team_id"])
+
+
 async def sweep(
     db: Database,
     client: AsyncWebClient | None,
     now: datetime,
     *,
+    teams: Collection[str] | None = None,
     nudge_hour: int = DEFAULT_NUDGE_HOUR,
     channels: ChannelInfo | None = None,
     delivery: Delivery | None = None,
     dry_run: bool = False,
 ) -> SweepReport:
-    """One pass at `now`. With `dry_run` nothing is claimed or sent (client may be None)."""
+    """One pass at `now` for `teams` (default: the client's own team, from auth.test).
+
+    With `dry_run` nothing is claimed or sent (client may then be None, given `teams`).
+    """
     started = time.perf_counter()
-    report = SweepReport(at=now)
-    due = await plan(db, now, nudge_hour=nudge_hour)
+    client = client or (delivery.client if delivery else None)
+    if teams is None:
+        if client is None:
+            raise ValueError("a sweep serves the teams whose tokens it holds: pass teams")
+        teams = [await team_of(client)]
+    teams = sorted(teams)
+    report = SweepReport(at=now, teams=teams)
+    due = await plan(db, now, teams=teams, nudge_hour=nudge_hour)
     report.plan = due
-    report.pocs = await _count_live(db)
+    report.pocs = await _count_live(db, teams)
     report.due = sum(len(d.nudges) for d in due)
     if not dry_run and report.due:
-        assert client is not None or delivery is not None
+        assert client is not None
+        delivery = delivery or Delivery(client, db, channels=channels or ChannelInfo())
+        place(due, await sharing(client, due, delivery.channels))
         claims = await _claim(db, due, now)
         report.claimed = len(claims)
-        delivery = delivery or Delivery(client, db, channels=channels or ChannelInfo())  # type: ignore[arg-type]
         report.delivery = await delivery.deliver(due, claims, now)
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
     return report
 
 
-async def _count_live(db: Database) -> int:
+async def _count_live(db: Database, teams: Sequence[str]) -> int:
     async with db.session() as s:
-        return await repo.count_live_pocs(s)
+        return await repo.count_live_pocs(s, team_ids=teams)
 
 
 async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[repo.Claim]:
-    since = (now - timedelta(days=1)).date()
+    """One row per placed nudge and destination, and the rows to try again, in bulk.
+
+    Nothing is read first: the unique key and the retake's own condition decide, so a sweep
+    that was faster keeps what it claimed.
+    """
+    wanted = [
+        repo.NewClaim(d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, destination)
+        for d in due
+        for n in d.unplaced
+        for destination in d.destinations.get(n.key, ())
+    ]
+    retake = [row_id for d in due for row_id in d.retake]
     async with db.transaction() as s:
-        # Read again inside the claiming transaction: another sweep may have been faster.
-        _, retakeable = await repo.handled_nudges(s, since=since, now=now)
-        wanted = []
-        retake = []
-        for d in due:
-            for n in d.nudges:
-                k = (d.poc.id, n.key, n.local_date)
-                if k in retakeable:
-                    retake.append(retakeable[k])
-                else:
-                    wanted.append(
-                        (d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, None)
-                    )
         return await repo.claim_nudges(s, wanted=wanted, retake=retake, now=now)
 
 
 async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) -> int:
-    """`python -m bot sweep [--now …] [--dry-run]`: one sweep, printed for an operator."""
+    """`python -m bot sweep [--now …] [--dry-run]`: one sweep, printed for an operator.
+
+    It serves the token's team. A dry run without a token lists every team's POCs: it sends
+    nothing, so there is no token to scope it by.
+    """
     from bot.app import close_client, utc_now, web_client
     from bot.runtime import open_database
 
@@ -155,9 +282,16 @@ async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) 
     if not dry_run:
         settings.require_slack()
     db = await open_database(settings)
-    client = None if dry_run else web_client(settings, retry_server_errors=False)
+    # 5xx are not retried by the client: re-posting is the sent-log's decision.
+    client = web_client(settings, retry_server_errors=False) if settings.slack_bot_token else None
     try:
-        report = await sweep(db, client, at, nudge_hour=settings.nudge_hour, dry_run=dry_run)
+        teams = None
+        if client is None:
+            async with db.session() as s:
+                teams = await repo.team_ids(s)
+        report = await sweep(
+            db, client, at, teams=teams, nudge_hour=settings.nudge_hour, dry_run=dry_run
+        )
     finally:
         if client is not None:
             await close_client(client)
@@ -168,18 +302,27 @@ async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) 
 
 def describe(report: SweepReport, *, dry_run: bool) -> str:
     """What is due, POC by POC: the operator's view of a sweep."""
+    d = report.delivery
     lines = [
-        f"{'Dry run' if dry_run else 'Sweep'} at {report.at.isoformat()}: "
-        f"{report.pocs} live POCs, {report.due} nudges due"
-        + ("" if dry_run else f", {report.delivery.sent} sent, {report.delivery.failed} failed")
+        f"{'Dry run' if dry_run else 'Sweep'} at {report.at.isoformat()} for "
+        f"{', '.join(report.teams) or 'no team'}: {report.pocs} live POCs, {report.due} nudges due"
+        + (
+            ""
+            if dry_run
+            else f", {d.sent} sent in {d.messages} messages ({d.found} found already posted), "
+            f"{d.failed} failed, {d.blocked} refused"
+        )
     ]
-    for d in report.plan:
-        lines.append(f"\nPOC {d.poc.id} {d.poc.prospect} in {d.poc.channel_id} ({d.poc.tz})")
-        for n in d.nudges:
-            where = "internal" if n.internal else "deal channel"
+    for due in report.plan:
+        poc = due.poc
+        lines.append(f"\nPOC {poc.id} {poc.prospect} in {poc.channel_id} ({poc.tz})")
+        for n in due.nudges:
+            where = ", ".join(due.destinations.get(n.key, ())) or (
+                "internal" if n.internal else "deal channel"
+            )
             lines.append(f"  • {n.kind.value:<16} {where:<12} {n.text}")
-        for n in d.handled:
-            lines.append(f"  ✓ {n.kind.value:<16} already sent on {n.local_date}")
+        for n in due.handled:
+            lines.append(f"  ✓ {n.kind.value:<16} already handled on {n.local_date}")
     if not report.plan:
         lines.append("Nothing is due.")
     return "\n".join(lines)

@@ -300,10 +300,12 @@ class Snooze(SQLModel, table=True):
 
 
 class NudgeLog(SQLModel, table=True):
-    """The sent-log: a nudge is claimed here (unique POC, key, local date) before it is posted.
+    """The sent-log: one row per nudge, local date and destination, claimed before posting.
 
     The unique key, not a lock, is what guarantees a restart or a second clock never
-    double-posts. Status: claimed → sent | failed (retry later) | blocked (never retried).
+    double-posts: every destination (the deal channel, the internal channel, each DM) has a
+    row of its own. Status: claimed → sent | failed (retried by a later sweep, after a look at
+    the destination's history) | blocked (the destination refuses; never retried).
     """
 
     __tablename__ = "nudge_log"
@@ -314,17 +316,47 @@ class NudgeLog(SQLModel, table=True):
     key: str = _str(64)
     kind: str = _str(24)
     local_date: date
+    #: where the nudge goes: a channel id, or a user id for a direct message
+    destination: str = _str(32, default="")
     status: str = _str(16, default="claimed")
     attempts: int = 0
     last_error: str | None = _str(200, default=None, nullable=True)
-    channel_id: str | None = _str(32, default=None, nullable=True)
+    channel_id: str | None = _str(32, default=None, nullable=True)  # where it landed (D… for a DM)
     message_ts: str | None = _str(32, default=None, nullable=True)
     claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    #: the last post that failed: a later sweep looks at history only once a late landing
+    #: would have shown up
+    attempted_at: datetime | None = _ts()
     sent_at: datetime | None = _ts()
 
     __table_args__ = (
-        sa.UniqueConstraint("poc_id", "key", "local_date", name="uq_nudge_log_key"),
-        sa.Index("ix_nudge_log_status", "status", "local_date"),
+        sa.UniqueConstraint("poc_id", "key", "local_date", "destination", name="uq_nudge_log_key"),
+        # The sweep reads one team's log from yesterday on: this keeps it off the history.
+        sa.Index("ix_nudge_log_team_date", "team_id", "local_date"),
+    )
+
+
+class BlockedDestination(SQLModel, table=True):
+    """A destination other than the deal channel that refuses a POC's nudges for good
+    (an internal channel we were removed from, a DM to a deactivated user).
+
+    One row per POC and destination: the owner is told when it is inserted, once; sweeps
+    route around it until it is cleared (the bot invited back). The deal channel's own block
+    is `Poc.delivery_blocked`.
+    """
+
+    __tablename__ = "blocked_destination"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    destination: str = _str(32)
+    error: str = _str(64)
+    blocked_at: datetime = Field(sa_type=UTCDateTime)
+
+    __table_args__ = (
+        sa.UniqueConstraint("poc_id", "destination", name="uq_blocked_destination"),
+        sa.Index("ix_blocked_destination_team", "team_id", "destination"),
     )
 
 

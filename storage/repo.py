@@ -204,7 +204,8 @@ SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
 async def load_pocs(
     session: AsyncSession,
     *,
-    team_id: str | None,
+    team_id: str | None = None,
+    team_ids: Sequence[str] | None = None,
     poc_ids: Iterable[int] | None = None,
     statuses: Sequence[str] | None = LIVE_STATUSES,
     member: str | None = None,
@@ -213,15 +214,18 @@ async def load_pocs(
 ) -> list[domain.Poc]:
     """Whole POCs as domain snapshots, in 11 queries whatever their number.
 
-    `team_id=None` is for the scheduler only, which sweeps every installation at once.
+    Scoped by one team (`team_id`) or, for the scheduler, by the teams whose tokens it holds
+    (`team_ids`): never by none, so no installation reads another's POCs.
     `member` keeps the POCs that Slack user takes part in (App Home).
     `outline` loads people, use cases and milestones only (4 queries), leaving the rest
     empty: enough to check a form before the ack, never to render or judge a POC.
     """
+    if (team_id is None) == (team_ids is None):
+        raise ValueError("load_pocs needs exactly one of team_id and team_ids")
     poc = _t(m.Poc)
-    where: list[Any] = []
-    if team_id is not None:
-        where.append(poc.c.team_id == team_id)
+    where: list[Any] = [
+        poc.c.team_id == team_id if team_id is not None else poc.c.team_id.in_(list(team_ids or ()))
+    ]
     if poc_ids is not None:
         where.append(poc.c.id.in_(list(poc_ids)))
     if statuses is not None:
@@ -772,8 +776,8 @@ async def snooze(
 class NudgeStatus:
     claimed = "claimed"
     sent = "sent"
-    failed = "failed"  # may be claimed again by a later sweep the same day
-    blocked = "blocked"  # the channel cannot take it; never retried
+    failed = "failed"  # may be claimed again by a later sweep, after a look at history
+    blocked = "blocked"  # the destination cannot take it; never retried
 
 
 async def claim_nudge(
@@ -786,8 +790,10 @@ async def claim_nudge(
     local_date: date,
     channel_id: str | None,
     now: datetime,
+    destination: str | None = None,
 ) -> int | None:
-    """Claim the right to post this nudge; returns the sent-log id, or None if taken.
+    """Claim the right to post this nudge to one destination (default: `channel_id`);
+    returns the sent-log id, or None if taken.
 
     A new key is inserted; a `failed` one is taken back. The unique key makes the claim
     atomic on both databases, so two clocks or a restart can never both post it.
@@ -801,12 +807,13 @@ async def claim_nudge(
             key=key,
             kind=kind,
             local_date=local_date,
+            destination=destination or channel_id or "",
             status=NudgeStatus.claimed,
             attempts=1,
             channel_id=channel_id,
             claimed_at=now,
         )
-        .on_conflict_do_nothing(index_elements=["poc_id", "key", "local_date"])
+        .on_conflict_do_nothing(index_elements=list(SENT_LOG_KEY))
         .returning(log.c.id)
     )
     row_id = inserted.scalar()
@@ -818,6 +825,7 @@ async def claim_nudge(
             log.c.poc_id == poc_id,
             log.c.key == key,
             log.c.local_date == local_date,
+            log.c.destination == (destination or channel_id or ""),
             log.c.status == NudgeStatus.failed,
         )
         .values(status=NudgeStatus.claimed, attempts=log.c.attempts + 1, claimed_at=now)
@@ -836,16 +844,28 @@ async def finish_nudges(
     message_ts: str | None = None,
     channel_id: str | None = None,
     error: str | None = None,
-) -> None:
+) -> int:
+    """Record how an attempt ended, on rows still claimed; returns how many it changed.
+
+    `now` is when: a failed attempt's time decides when a later sweep may look for a late
+    landing and try again.
+    """
     if not ids:
-        return
+        return 0
     log = _t(m.NudgeLog)
-    values: dict[str, Any] = {"status": status, "last_error": error}
+    values: dict[str, Any] = {"status": status, "last_error": error and error[:200]}
     if status == NudgeStatus.sent:
         values.update(message_ts=message_ts, sent_at=now)
+    else:
+        values["attempted_at"] = now
     if channel_id is not None:
         values["channel_id"] = channel_id
-    await session.exec(sa.update(log).where(log.c.id.in_(list(ids))).values(**values))
+    result = await session.exec(
+        sa.update(log)
+        .where(log.c.id.in_(list(ids)), log.c.status == NudgeStatus.claimed)
+        .values(**values)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def nudge_log(
@@ -862,10 +882,15 @@ async def nudge_log(
 
 # ---------------------------------------------------------------- the sweep, in bulk
 
+#: The sent-log's unique key: one row per nudge, local date and destination.
+SENT_LOG_KEY = ("poc_id", "key", "local_date", "destination")
 #: A claim older than this that never became sent or failed belongs to a process that died
-#: mid-post: it may be taken again (delivery checks the channel's history before re-posting).
+#: mid-post: it may be taken again (delivery checks the destination's history before re-posting).
 STALE_CLAIM = timedelta(minutes=10)
-#: Rows per INSERT: 9 columns each, within asyncpg's and SQLite's 32,766 bound parameters.
+#: Slack may answer a post with a timeout or a 5xx and still show the message up to this late.
+#: A failed row is retried only after it, so the look at history before the retry sees it.
+LATE_LANDING = timedelta(seconds=30)
+#: Rows per INSERT: 10 columns each, within asyncpg's and SQLite's 32,766 bound parameters.
 CLAIM_CHUNK = 3000
 
 
@@ -876,47 +901,106 @@ class Claim:
     key: str
     local_date: date
     attempts: int
+    destination: str = ""
 
 
-async def handled_nudges(
-    session: AsyncSession, *, since: date, now: datetime
-) -> tuple[set[tuple[int, str, date]], dict[tuple[int, str, date], int]]:
-    """The sent-log from `since` on, in one query: keys already handled, and retakeable ids.
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One sent-log row as the sweep sees it."""
 
-    Handled keys (sent, blocked, or claimed by a live sweep) are skipped without a claim, so
-    the sweeps after the first of the day cost no writes. Failed and stale claims are retaken.
+    id: int
+    poc_id: int
+    key: str
+    local_date: date
+    destination: str
+    status: str
+    claimed_at: datetime
+    attempted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewClaim:
+    team_id: str
+    poc_id: int
+    key: str
+    kind: str
+    local_date: date
+    destination: str
+
+
+def retakeable(row: LogRow, now: datetime) -> bool:
+    """May a sweep at `now` take this row and try it again?
+
+    A failed post once a late landing would show in history; a claim whose sweep died.
     """
+    if row.status == NudgeStatus.failed:
+        return row.attempted_at is None or row.attempted_at <= now - LATE_LANDING
+    return row.status == NudgeStatus.claimed and row.claimed_at < now - STALE_CLAIM
+
+
+async def sent_log(session: AsyncSession, *, team_ids: Sequence[str], since: date) -> list[LogRow]:
+    """These teams' sent-log from `since` on, in one query served by ix_nudge_log_team_date."""
     log = _t(m.NudgeLog)
     rows = await session.exec(
         sa.select(
-            log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.status, log.c.claimed_at
-        ).where(log.c.local_date >= since)
+            log.c.id,
+            log.c.poc_id,
+            log.c.key,
+            log.c.local_date,
+            log.c.destination,
+            log.c.status,
+            log.c.claimed_at,
+            log.c.attempted_at,
+        ).where(log.c.team_id.in_(list(team_ids)), log.c.local_date >= since)
     )
-    handled: set[tuple[int, str, date]] = set()
-    retake: dict[tuple[int, str, date], int] = {}
-    for row_id, poc_id, key, local_date, status, claimed_at in rows.all():
-        k = (poc_id, key, local_date)
-        stale = status == NudgeStatus.claimed and claimed_at < now - STALE_CLAIM
-        if status == NudgeStatus.failed or stale:
-            retake[k] = row_id
-        else:
-            handled.add(k)
-    return handled, retake
+    return [LogRow(*row) for row in rows.all()]
+
+
+async def blocked_destinations(
+    session: AsyncSession, *, team_ids: Sequence[str]
+) -> dict[int, dict[str, str]]:
+    """Destinations that refuse each POC's nudges: poc id -> {destination: error}.
+
+    A live POC's deal channel (`Poc.delivery_blocked`) and every other blocked destination,
+    in one query.
+    """
+    poc, blocked = _t(m.Poc), _t(m.BlockedDestination)
+    deal = sa.select(poc.c.id, poc.c.channel_id, poc.c.delivery_blocked).where(
+        poc.c.team_id.in_(list(team_ids)),
+        poc.c.status.in_(list(LIVE_STATUSES)),
+        poc.c.delivery_blocked.is_not(None),
+    )
+    other = sa.select(blocked.c.poc_id, blocked.c.destination, blocked.c.error).where(
+        blocked.c.team_id.in_(list(team_ids))
+    )
+    found: dict[int, dict[str, str]] = defaultdict(dict)
+    for poc_id, destination, error in (await session.exec(sa.union_all(deal, other))).all():
+        found[poc_id][destination] = error
+    return dict(found)
 
 
 async def claim_nudges(
     session: AsyncSession,
     *,
-    wanted: Sequence[tuple[str, int, str, str, date, str | None]],
+    wanted: Sequence[NewClaim],
     retake: Sequence[int],
     now: datetime,
 ) -> list[Claim]:
-    """Claim many nudges at once: (team_id, poc_id, key, kind, local_date, channel_id) rows.
+    """Claim many nudges at once, one row per destination.
 
-    New keys are inserted (a conflict means another sweep has it); failed or stale-claimed
-    rows in `retake` are taken back. A constant number of statements, whatever the count.
+    New keys are inserted (a conflict means another sweep has it); rows in `retake` are taken
+    back if they are still retakeable (`retakeable`, said again in SQL so two sweeps cannot
+    both take one). A constant number of statements, whatever the count.
     """
     log = _t(m.NudgeLog)
+    returned = (
+        log.c.id,
+        log.c.poc_id,
+        log.c.key,
+        log.c.local_date,
+        log.c.attempts,
+        log.c.destination,
+    )
     claims: list[Claim] = []
     if wanted:
         # An executemany: SQLAlchemy's "insertmanyvalues" sends it in batches of multi-row
@@ -924,22 +1008,23 @@ async def claim_nudges(
         # list of 3,000 rows was compiled afresh each time: 15,000 claims took 3.6 s.)
         inserted = await session.exec(
             _insert(session, log)
-            .on_conflict_do_nothing(index_elements=["poc_id", "key", "local_date"])
-            .returning(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.attempts)
+            .on_conflict_do_nothing(index_elements=list(SENT_LOG_KEY))
+            .returning(*returned)
             .execution_options(insertmanyvalues_page_size=CLAIM_CHUNK),
             params=[
                 {
-                    "team_id": team_id,
-                    "poc_id": poc_id,
-                    "key": key,
-                    "kind": kind,
-                    "local_date": local_date,
+                    "team_id": w.team_id,
+                    "poc_id": w.poc_id,
+                    "key": w.key,
+                    "kind": w.kind,
+                    "local_date": w.local_date,
+                    "destination": w.destination,
                     "status": NudgeStatus.claimed,
                     "attempts": 1,
-                    "channel_id": channel_id,
+                    "channel_id": None,
                     "claimed_at": now,
                 }
-                for team_id, poc_id, key, kind, local_date, channel_id in wanted
+                for w in wanted
             ],
         )
         claims.extend(Claim(*row) for row in inserted.all())
@@ -949,14 +1034,20 @@ async def claim_nudges(
             .where(
                 log.c.id.in_(list(retake)),
                 sa.or_(
-                    log.c.status == NudgeStatus.failed,
+                    sa.and_(
+                        log.c.status == NudgeStatus.failed,
+                        sa.or_(
+                            log.c.attempted_at.is_(None),
+                            log.c.attempted_at <= now - LATE_LANDING,
+                        ),
+                    ),
                     sa.and_(
                         log.c.status == NudgeStatus.claimed, log.c.claimed_at < now - STALE_CLAIM
                     ),
                 ),
             )
             .values(status=NudgeStatus.claimed, attempts=log.c.attempts + 1, claimed_at=now)
-            .returning(log.c.id, log.c.poc_id, log.c.key, log.c.local_date, log.c.attempts)
+            .returning(*returned)
         )
         claims.extend(Claim(*row) for row in retaken.all())
     return claims
@@ -977,11 +1068,51 @@ async def block_delivery(
     return result.scalar() is not None
 
 
-async def count_live_pocs(session: AsyncSession) -> int:
-    """Every installation's live POCs (the sweep's log line)."""
+async def block_destination(
+    session: AsyncSession,
+    *,
+    team_id: str,
+    poc_id: int,
+    destination: str,
+    error: str,
+    now: datetime,
+) -> bool:
+    """Remember that a destination other than the deal channel refuses this POC's nudges;
+    True only the first time, so its owner is told once."""
+    blocked = _t(m.BlockedDestination)
+    result = await session.exec(
+        _insert(session, blocked)
+        .values(
+            team_id=team_id,
+            poc_id=poc_id,
+            destination=destination,
+            error=error[:64],
+            blocked_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["poc_id", "destination"])
+        .returning(blocked.c.id)
+    )
+    return result.scalar() is not None
+
+
+async def clear_blocked_destination(
+    session: AsyncSession, *, team_id: str, destination: str
+) -> int:
+    """The bot was invited back to a channel: nudges may go there again, for every POC."""
+    blocked = _t(m.BlockedDestination)
+    result = await session.exec(
+        sa.delete(blocked).where(blocked.c.team_id == team_id, blocked.c.destination == destination)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def count_live_pocs(session: AsyncSession, *, team_ids: Sequence[str]) -> int:
+    """These installations' live POCs (the sweep's log line)."""
     poc = _t(m.Poc)
     result = await session.exec(
-        sa.select(sa.func.count()).select_from(poc).where(poc.c.status.in_(list(LIVE_STATUSES)))
+        sa.select(sa.func.count())
+        .select_from(poc)
+        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(list(LIVE_STATUSES)))
     )
     return int(result.scalar() or 0)
 
@@ -1011,3 +1142,12 @@ async def forget_handled(session: AsyncSession, *, before: datetime) -> int:
     h = _t(m.HandledRequest)
     result = await session.exec(sa.delete(h).where(h.c.at < before))
     return int(result.rowcount or 0)
+
+
+async def team_ids(session: AsyncSession) -> list[str]:
+    """Every installation with a live POC (an operator's dry run without a token)."""
+    poc = _t(m.Poc)
+    result = await session.exec(
+        sa.select(poc.c.team_id).where(poc.c.status.in_(list(LIVE_STATUSES))).distinct()
+    )
+    return sorted(r[0] for r in result.all())

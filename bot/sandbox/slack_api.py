@@ -4,7 +4,8 @@ It is a real HTTP server (aiohttp on a loopback port), so the bot's own `AsyncWe
 its retry handlers and its error handling run unchanged against it. It keeps a small world
 (channels, users, messages, views), records every call, and can be told to misbehave the way
 Slack does: a channel shared with another organisation, archived or gone; `ratelimited` with
-Retry-After; 5xx; slow answers. Tests and `python -m bot demo` use it; it is not a mock of ours.
+Retry-After; 5xx; slow answers; a post held back and shown later, when the test says. Tests
+and `python -m bot demo` use it; it is not a mock of ours.
 
 It checks what Slack checks before a method runs: the token (a bot token for the Web API, the
 app-level token for `apps.connections.open`; revoked or expired ones as Slack reports them) and
@@ -140,8 +141,13 @@ class Fault:
     delay: float = 0.0
     channel: str | None = None
     times: int = 1
+    #: matching calls let through before this fault starts (fail the 2nd post, not the 1st)
+    after: int = 0
     #: do the work, then answer with the error anyway (a 5xx after the message was posted)
     land: bool = False
+    #: take the message but show it nowhere and answer nothing until `land_held()`: a post
+    #: the client gives up on (a timeout, a killed process) that appears in history later
+    hold: bool = False
 
 
 class SlackError(Exception):
@@ -202,6 +208,9 @@ class SlackStandIn:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
+        #: posts taken by a `hold` fault, not yet in history; `land_held()` shows them
+        self.held: list[Message] = []
+        self._landed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
         #: Slack's end of Socket Mode
@@ -222,6 +231,7 @@ class SlackStandIn:
         return self.api_url
 
     async def stop(self) -> None:
+        self._landed.set()  # held requests answer now, or the server would wait on them
         if self._runner:
             await self.link.close()
             await self._runner.cleanup()
@@ -298,6 +308,16 @@ class SlackStandIn:
             fault.status = 429
         self.faults.append(fault)
         return fault
+
+    async def land_held(self) -> list[Message]:
+        """The held posts appear in their channels' history, as Slack shows a post that
+        timed out on the client's side a few seconds later; their requests answer now."""
+        landed, self.held = self.held, []
+        self.messages.extend(landed)
+        self._landed.set()
+        self._landed = asyncio.Event()
+        await self._notify()
+        return landed
 
     def react(self, channel: str, ts: str, user_id: str, name: str, *, added: bool = True) -> None:
         """A person's reaction, as the world sees it (the event is sent separately)."""
@@ -398,6 +418,8 @@ class SlackStandIn:
             self._authenticate(method, token)
             self._authorize(method, args, call)
             if (fault := self._fault_for(method, args)) is not None:
+                if fault.hold and method == "chat.postMessage":
+                    return await self._hold(args, call)
                 if fault.land and (handler := getattr(self, "_" + method.replace(".", "_"))):
                     handler(args)
                 return await self._misbehave(fault, call)
@@ -464,6 +486,9 @@ class SlackStandIn:
     def _fault_for(self, method: str, args: dict[str, Any]) -> Fault | None:
         for fault in self.faults:
             if fault.method == method and fault.channel in (None, args.get("channel")):
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 if fault.times <= 0:
                     self.faults.remove(fault)
@@ -487,6 +512,16 @@ class SlackStandIn:
             status=fault.status,
             headers=headers,
         )
+
+    async def _hold(self, args: dict[str, Any], call: Call) -> web.Response:
+        answer = self._chat_postMessage(args)
+        message = self.messages.pop()  # taken, but not in history yet
+        self.held.append(message)
+        call.error = "held"
+        landed = self._landed
+        await self._notify()
+        await landed.wait()
+        return web.json_response({"ok": True, **answer})
 
     def _throttled(self, args: dict[str, Any]) -> web.Response | None:
         channel = str(args.get("channel", ""))

@@ -1,17 +1,33 @@
 """The scheduler's message: every nudge due for one POC in one sweep, each with its buttons.
 
-One message per POC per sweep (signal, not noise). Button values carry the POC id and the
-nudge key; handlers/actions.py checks the POC belongs to the clicking team.
+One message per POC per sweep (signal, not noise), unless its nudges would not fit in one:
+then as few messages as hold them all (`nudge_batches`), never a trimmed one. Button values
+carry the POC id and the nudge key; handlers/actions.py checks the POC belongs to the
+clicking team.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain import Nudge, NudgeKind, Poc
-from bot.views.text import actions, button, clip, context, escape, fit_blocks, section
+from bot.views.text import (
+    MAX_MESSAGE_BLOCKS,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    fit_blocks,
+    section,
+)
+
+T = TypeVar("T")
+
+#: A message is a context line, then a section and an actions block per nudge.
+NUDGES_PER_MESSAGE = (MAX_MESSAGE_BLOCKS - 1) // 2
 
 #: (label, action_id) of each nudge's own buttons; every nudge also gets [Snooze 1 day].
 BUTTONS: dict[NudgeKind, tuple[tuple[str, str], ...]] = {
@@ -56,11 +72,27 @@ def safe_text(poc: Poc, text: str) -> str:
     return text
 
 
-def nudge_blocks(poc: Poc, nudges: Sequence[Nudge]) -> list[dict[str, Any]]:
+def nudge_batches(items: Sequence[T], per_message: int = NUDGES_PER_MESSAGE) -> list[list[T]]:
+    """Nudges (or anything paired with them) in as few messages as hold them, evenly: 31 go
+    as 16 and 15. Whatever is cut from a message is lost to its reader, so nothing is."""
+    if not items:
+        return []
+    messages = -(-len(items) // per_message)
+    size = -(-len(items) // messages)
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def nudge_blocks(
+    poc: Poc, nudges: Sequence[Nudge], *, part: tuple[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """One message's blocks; `part` (1, 2) says "1 of 2" when the nudges span messages.
+    More nudges than NUDGES_PER_MESSAGE are trimmed: split them with `nudge_batches` first."""
     internal = any(n.internal for n in nudges)
     head = f"*{escape(poc.prospect)}* POC in <#{poc.channel_id}>"
     if internal:
         head += " · _internal: not shown to the prospect_"
+    if part is not None and part[1] > 1:
+        head += f" · {part[0]} of {part[1]}"
     blocks: list[dict[str, Any]] = [context(head)]
     for n in nudges:
         icon = ICONS.get(n.kind, "•")

@@ -37,5 +37,5 @@ async def client(slack: SlackStandIn) -> AsyncIterator[AsyncWebClient]:
 
 @pytest.fixture
 def delivery(client: AsyncWebClient, db: Database) -> Delivery:
-    # No pacing or back-off waits in tests: the logic is the same, only the clock differs.
-    return Delivery(client, db, pacer=Pacer(0), backoff=(0, 0))
+    # No pacing waits in tests: the logic is the same, only the clock differs.
+    return Delivery(client, db, pacer=Pacer(0))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bot.sandbox.slack_api import SlackStandIn
-from scheduler.sweep import _claim, plan
+from scheduler.sweep import _claim, place, plan
+from storage import models as m
 from storage import repo
 from storage.db import Database
 from tests.queries import counting
@@ -31,9 +33,11 @@ async def seed_many(db: Database, n: int, *, first: int = 0) -> None:
 
 
 async def sweep_queries(db: Database) -> tuple[int, int]:
-    """(statements run, nudges claimed) by planning and claiming one sweep."""
+    """(statements run, nudges claimed) by planning and claiming one sweep (no channel is
+    shared: the internal alerts join the kickoff in the deal channel)."""
     with counting(db) as statements:
-        due = await plan(db, MORNING)
+        due = await plan(db, MORNING, teams=[TEAM])
+        place(due, {d.poc.channel_id: False for d in due})
         claims = await _claim(db, due, MORNING)
     return len([s for s in statements if not s.lstrip().upper().startswith(("PRAGMA",))]), len(
         claims
@@ -82,3 +86,65 @@ async def test_two_processes_sweeping_at_once_post_each_nudge_once(
     async with db.session() as s:
         log = await repo.nudge_log(s, team_id=TEAM)
     assert len(log) == 30 and {r.status for r in log} == {"sent"}
+
+
+#: A sent-log with history: 60 days of 3 nudges a day for 40 POCs in each of two teams.
+HISTORY_DAYS, HISTORY_POCS = 60, 40
+
+
+async def seed_history(db: Database) -> None:
+    log = m.NudgeLog.__table__
+    for team_id in (TEAM, "TOTHER"):
+        news = [
+            new_poc(channel=f"{team_id}{i}", start=DAY, end=date(2026, 11, 3))
+            for i in range(HISTORY_POCS)
+        ]
+        ids = await seed_bulk(db, news, team_id=team_id)
+        rows = [
+            {
+                "team_id": team_id,
+                "poc_id": poc_id,
+                "key": key,
+                "kind": "cadence",
+                "local_date": DAY - timedelta(days=back),
+                "destination": f"{team_id}{poc_id}",
+                "status": "sent",
+                "attempts": 1,
+                "claimed_at": MORNING - timedelta(days=back),
+            }
+            for poc_id in ids
+            for back in range(HISTORY_DAYS)
+            for key in ("cadence", "milestone:kickoff", "champion_silent")
+        ]
+        async with db.transaction() as s:
+            await s.exec(sa.insert(log), params=rows)  # type: ignore[call-overload]
+
+
+async def test_the_sweeps_read_of_the_sent_log_is_served_by_an_index(db: Database) -> None:
+    await seed_history(db)
+    postgres = db.engine.dialect.name == "postgresql"
+    async with db.engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE" if not postgres else "ANALYZE nudge_log")
+    # The exact statement and parameters the sweep sends.
+    sent: list[tuple[str, object]] = []
+
+    def capture(_c: object, _cur: object, statement: str, params: object, *_: object) -> None:
+        if "FROM nudge_log" in statement and "local_date >=" in statement:
+            sent.append((statement, params))
+
+    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        await plan(db, MORNING, teams=[TEAM])
+    finally:
+        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    [(statement, params)] = [q for q in sent if "nudge_log.team_id IN" in q[0]]
+    explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+    async with db.engine.connect() as conn:
+        result = await conn.exec_driver_sql(explain + statement, params)  # type: ignore[arg-type]
+        plan_text = "\n".join(str(row[-1]) for row in result.all())
+    assert "ix_nudge_log_team_date" in plan_text, plan_text
+    if postgres:
+        assert "Seq Scan" not in plan_text, plan_text
+    else:
+        assert "SEARCH nudge_log USING INDEX ix_nudge_log_team_date" in plan_text, plan_text
+        assert "SCAN nudge_log" not in plan_text, plan_text

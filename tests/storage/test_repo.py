@@ -137,8 +137,11 @@ async def test_every_read_is_scoped_by_team(db: Database) -> None:
         assert [p.id for p in await repo.pocs_for_member(s, team_id="T2", user_id="USE")] == [
             theirs
         ]
-        # The scheduler alone reads across teams.
-        assert {p.id for p in await repo.load_pocs(s, team_id=None)} == {mine, theirs}
+        # The scheduler reads the teams whose tokens it holds, and no team is never all teams.
+        assert [p.id for p in await repo.load_pocs(s, team_ids=["T1"])] == [mine]
+        assert {p.id for p in await repo.load_pocs(s, team_ids=["T1", "T2"])} == {mine, theirs}
+        with pytest.raises(ValueError, match="exactly one"):
+            await repo.load_pocs(s)
 
 
 async def test_live_poc_for_channel_skips_finished_ones(db: Database) -> None:
