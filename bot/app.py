@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -139,9 +140,15 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     app.use(inject_deps)
 
     @app.error
-    async def on_error(error: Exception, body: dict[str, Any]) -> None:
-        # Bolt has already answered Slack; log with the request type so it can be traced.
-        log.exception("listener failed on %s: %s", body.get("type") or "command", error)
+    async def on_error(error: Exception, body: Any, response: BoltResponse | None) -> None:
+        # Every listener is guarded (handlers/guard.py) and never raises, so what lands here
+        # is Bolt itself failing on a signed request of a shape Slack never sends (an event
+        # that is a string, actions that are not a list). That is a bad request, not a
+        # server fault: answer 400 instead of Bolt's 500.
+        kind = body.get("type") if isinstance(body, dict) else None
+        log.warning("Bolt could not handle a %s request: %r", kind or "malformed", error)
+        if response is not None and response.status >= 500:
+            response.status, response.body = 400, "not a Slack payload Bolt can handle"
 
     register_all(app)
     return app

@@ -66,7 +66,14 @@ def slack_events(
                 "refused a request to %s: %s %s", EVENTS_PATH, screened.status, screened.reason
             )
             return web.Response(status=screened.status, text=screened.reason)
-        return await to_aiohttp_response(await bolt.async_dispatch(screened))
+        try:
+            answer = await bolt.async_dispatch(screened)
+        except Exception as e:
+            # Bolt's own error handling can fail on a signed body of a shape Slack never
+            # sends (a view without a type): listeners are guarded, so this is the request.
+            log.warning("Bolt could not handle a request to %s: %r", EVENTS_PATH, e)
+            return web.Response(status=400, text="not a Slack payload Bolt can handle")
+        return await to_aiohttp_response(answer)
 
     return handle
 

@@ -90,3 +90,34 @@ async def test_a_signature_over_other_bytes_is_refused_before_the_body_is_read(
         body, content_type=FORM, headers={"X-Slack-Request-Timestamp": "not-a-number"}
     )
     assert reply.status == 401
+
+
+def _payload(value: object) -> bytes:
+    return b"payload=" + quote(json.dumps(value)).encode()
+
+
+#: Signed JSON objects Bolt's own matchers and error handling trip over (slack_bolt 1.30).
+ODD_SHAPES: list[tuple[str, bytes, str]] = [
+    ("an event that is a string", b'{"event": "oops"}', JSON),
+    ("an event_callback whose event is a string", b'{"type":"event_callback","event":"x"}', JSON),
+    ("actions that are a string", _payload({"type": "block_actions", "actions": "x"}), FORM),
+    ("a view that is a string", _payload({"type": "view_submission", "view": "x"}), FORM),
+    (
+        "a view without a type",
+        _payload({"type": "view_submission", "user": {"id": SE}, "view": {"callback_id": "x"}}),
+        FORM,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "body", "content_type"), ODD_SHAPES, ids=[m[0] for m in ODD_SHAPES]
+)
+async def test_a_signed_object_of_a_shape_slack_never_sends_is_a_400(
+    sb: Sandbox, what: str, body: bytes, content_type: str
+) -> None:
+    signed = await sb.client.send(body, content_type=content_type)
+    assert signed.status == 400, (what, signed.text)
+    # Bolt may have authorized the request (auth.test); nothing else reached Slack.
+    assert [c.method for c in sb.slack.calls if c.method != "auth.test"] == []
+    assert not any((await stored_rows(sb)).values()), "nothing was stored"
