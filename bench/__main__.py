@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, footprint, latency, sweep_scale
+from bench import delivery, faults, footprint, latency, sweep_scale
 
 if __name__ == "__main__":
     print("## Request latency\n")
@@ -14,5 +14,7 @@ if __name__ == "__main__":
     sweep_scale.main()
     print("\n## Delivery under Slack's rate limits\n")
     delivery.main()
+    print("\n## Exactly once, with faults\n")
+    faults.main()
     print("\n## Footprint of serve\n")
     footprint.main()
