@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules import qualify, score
 from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
 from scheduler.delivery import Delivery, Pacer
@@ -488,8 +489,6 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
         finally:
             await db.dispose()
     seconds = time.perf_counter() - started
-    from bot.governance import qualify, score
-
     s = score(poc.criteria)
     summary = {
         "criteria": {"passed": s.passed, "failed": s.failed, "pending": s.pending},

@@ -1,7 +1,8 @@
 """The POC as the rules see it: vocabulary and plain, immutable snapshots.
 
-Storage turns rows into these; governance and views read only these. Keeping them free of
-SQLAlchemy means a rule can be tested with a literal, and a view never triggers a lazy load.
+Storage turns rows into these; the rules (bot/rules/) and views read only these. Keeping them
+free of SQLAlchemy means a rule can be tested with a literal, and a view never triggers a lazy
+load.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ class Role(StrEnum):
     evaluator = "evaluator"
 
 
-#: The prospect's sponsors: engaging any of them counts as sponsor engagement.
-SPONSOR_ROLES = frozenset({Role.champion, Role.business_sponsor, Role.exec_sponsor})
+#: The prospect's sponsors: engaging any of them counts as sponsor engagement. Listed the way
+#: they are offered and named: the executive first.
+SPONSOR_ROLES = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
 
 
 class Verdict(StrEnum):
@@ -49,6 +51,14 @@ class Cadence(StrEnum):
     twice_weekly = "twice_weekly"
     weekly = "weekly"
     biweekly = "biweekly"
+
+
+#: How each cadence is said in a sentence: "check-ins every two weeks".
+CADENCE_WORDS: Mapping[Cadence, str] = {
+    Cadence.twice_weekly: "twice a week",
+    Cadence.weekly: "weekly",
+    Cadence.biweekly: "every two weeks",
+}
 
 
 class Skin(StrEnum):
@@ -284,6 +294,27 @@ class Nudge:
     internal: bool = False
     subject: str = ""  # milestone kind, scope change id, … for the buttons
     once: bool = False  # delivered once ever, not once a day
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """One reaction event on a criterion's message: added or removed, by whom, when."""
+
+    user_id: str
+    reaction: str
+    added: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictState:
+    """A criterion's verdict as its votes leave it (bot/rules/verdicts.py works it out)."""
+
+    verdict: Verdict
+    by: str | None
+    at: datetime | None
+    conflict: bool
+    voters: tuple[tuple[str, Verdict], ...]  # active (user, verdict), oldest first
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 Every value names a POC (`poc_id` or `poc_id:nudge key`); it is looked up within the clicking
 user's installation, so a value forged or replayed from another workspace finds nothing, and
-the clicker must be allowed to act on it (bot.governance `may`): in a channel shared with the
+the clicker must be allowed to act on it (bot.rules `may`): in a channel shared with the
 prospect, only our side changes the plan.
 """
 
@@ -16,7 +16,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import MILESTONE_TITLES, MilestoneKind, Poc
-from bot.governance import Act, add_business_days, local_today
+from bot.rules import Act, insider, snooze_until
 from bot.views.criteria import criteria_modal
 from bot.views.status import status_blocks
 from bot.views.text import day, plain, user
@@ -25,7 +25,6 @@ from handlers.guard import Listeners
 from handlers.readout import publish_readout
 from handlers.request import Click, show_acted
 from handlers.sponsor import open_sponsor_modal
-from handlers.status import insider
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -54,9 +53,7 @@ async def log_checkin(
 ) -> None:
     click, poc = await _opened(Act.log_checkin, ack, body, action, context, client)
     if poc is not None:
-        await open_checkin_modal(
-            client, trigger_id=click.trigger_id or "", poc=poc, now=click.deps.clock()
-        )
+        await open_checkin_modal(client, trigger_id=click.trigger_id or "", poc=poc)
 
 
 async def log_sponsor(
@@ -170,7 +167,7 @@ async def snooze(
     key = click.detail
     if poc is None or not key:
         return
-    until = add_business_days(local_today(click.deps.clock(), poc.tz), 2)
+    until = snooze_until(click.deps.clock(), poc.tz)
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return

@@ -1,6 +1,6 @@
 """`/poc checkin`: log a meeting, call or update.
 
-A meeting or call with a sponsor present counts as sponsor engagement: governance reads it
+A meeting or call with a sponsor present counts as sponsor engagement: the rules read it
 from the check-in itself, so it is stored once.
 """
 
@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Poc
-from bot.governance import Act, local_today
+from bot.rules import Act
 from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
 from handlers.guard import Listeners
 from handlers.request import Command, Submission
@@ -29,17 +29,12 @@ async def open_checkin(cmd: Command) -> None:
     await cmd.ack()
     poc = await cmd.poc_here(Act.log_checkin)
     if poc is not None:
-        await open_checkin_modal(
-            cmd.client, trigger_id=cmd.trigger_id, poc=poc, now=cmd.deps.clock()
-        )
+        await open_checkin_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
 
 
-async def open_checkin_modal(
-    client: AsyncWebClient, *, trigger_id: str, poc: Poc, now: Any = None
-) -> None:
+async def open_checkin_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
     """Open the check-in modal for this POC (used by /poc checkin, nudges and App Home)."""
-    today = local_today(now, poc.tz) if now is not None else poc.start
-    await client.views_open(trigger_id=trigger_id, view=checkin_modal(poc, today=today))
+    await client.views_open(trigger_id=trigger_id, view=checkin_modal(poc))
 
 
 async def submit_checkin(
@@ -79,7 +74,7 @@ async def submit_checkin(
         async with sub.deps.follow_ups:
             await client.chat_postMessage(
                 channel=poc.channel_id,
-                text=checkin_text(poc, checkin, logged_by=sub.user_id),
+                text=checkin_text(poc, checkin),
                 blocks=checkin_blocks(poc, checkin, logged_by=sub.user_id),
             )
     except SlackApiError as e:

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Deps
 from bot.domain import Poc, ScopeChangeKind
-from bot.governance import MAX_USE_CASES, Act, after_kickoff, lint_criterion
+from bot.rules import Act, after_kickoff, criterion_scope_changes, lint_criterion
 from bot.views.criteria import (
     CALLBACK,
     criteria_modal,
@@ -62,6 +62,9 @@ async def submit_criterion(
 
     now = deps.clock()
     late = after_kickoff(poc, now)
+    changes = criterion_scope_changes(
+        poc, now, statement=form.statement, new_use_case=form.new_use_case
+    )
     async with sub.once() as s:
         if s is None:  # a replay of a submission already stored
             await ack()
@@ -78,11 +81,6 @@ async def submit_criterion(
                 now=now,
             )
             use_case_id = use_case.id
-            if late:
-                await _scope_change(s, poc, ScopeChangeKind.use_case_added, form.new_use_case, now)
-                if len(poc.use_cases) + 1 > MAX_USE_CASES:
-                    detail = f"{len(poc.use_cases) + 1} use cases: {form.new_use_case}"
-                    await _scope_change(s, poc, ScopeChangeKind.too_many_use_cases, detail, now)
         assert use_case_id is not None
         criterion = await repo.add_criterion(
             s,
@@ -96,9 +94,8 @@ async def submit_criterion(
             created_by=user_id,
             now=now,
         )
-        if late and form.use_case_id is not None:
-            # A criterion for a new use case is part of that change: one warning, not two.
-            await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
+        for kind, detail in changes:
+            await _scope_change(s, poc, kind, detail, now)
     await ack()
     assert criterion.id is not None
     async with deps.follow_ups:

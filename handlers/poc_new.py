@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Deps
 from bot.domain import Poc
-from bot.governance import Act, qualify
 from bot.privacy import ChannelInfo, post_internal
+from bot.rules import Act, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
 from bot.views.text import escape

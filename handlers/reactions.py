@@ -11,7 +11,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import deps_of, tenant
-from bot.governance import VerdictState, effective_verdict, reaction_verdict
+from bot.domain import VerdictState
+from bot.rules import effective_verdict, reaction_verdict
 from bot.views.text import escape
 from handlers.request import tell_user
 from scheduler.reconcile import Target, recovery_for, refresh_criterion_message

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import Deps
 from bot.domain import MilestoneKind, Poc, Status
-from bot.governance import Act
+from bot.rules import Act
 from bot.views.readout import (
     AGREE,
     DISAGREE,
@@ -47,7 +47,7 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
     now = deps.clock()
     try:
         await client.chat_postMessage(
-            channel=poc.channel_id, text=readout_text(poc, now), blocks=readout_blocks(poc, now)
+            channel=poc.channel_id, text=readout_text(poc), blocks=readout_blocks(poc)
         )
     except SlackApiError as e:
         await tell_user(
@@ -104,7 +104,7 @@ async def answer_readout(
             signoff_blocks(poc, sponsor_id=user_id),
         )
     else:
-        text, blocks = disagree_text(poc, user_id=user_id), disagree_blocks(poc, user_id=user_id)
+        text, blocks = disagree_text(user_id=user_id), disagree_blocks(user_id=user_id)
     try:
         await client.chat_postMessage(
             channel=click.channel_id or poc.channel_id,

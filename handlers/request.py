@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.app import Deps, deps_of, tenant
 from bot.domain import Poc, Role
-from bot.governance import Act, Actor, may, who_may
+from bot.rules import Act, Actor, may, who_may
 from bot.views.nudges import acted_blocks
 from bot.views.text import user
 from storage import repo

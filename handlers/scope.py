@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import ScopeResolution
-from bot.governance import Act
+from bot.rules import Act
 from bot.views.text import clip, escape, section, user
 from handlers.guard import Listeners
 from handlers.request import Click, Command, show_acted

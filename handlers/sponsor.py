@@ -9,9 +9,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import EngagementKind, Poc, Role
-from bot.governance import Act
+from bot.domain import Poc
 from bot.privacy import post_internal
+from bot.rules import Act, briefs_exec
 from bot.views.sponsor import (
     CALLBACK,
     engagement_blocks,
@@ -36,7 +36,7 @@ async def open_sponsor(cmd: Command) -> None:
 
 async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
     """Open the sponsor-engagement modal (used by /poc sponsor and stalled-sponsor nudges)."""
-    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc, today=poc.start))
+    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc))
 
 
 async def submit_engagement(
@@ -70,8 +70,7 @@ async def submit_engagement(
                 logged_by=user_id,
             ),
         )
-        briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
-        if briefing and engagement.role == Role.exec_sponsor:
+        if briefs_exec(engagement.kind, engagement.role):
             await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
     await ack()
     async with sub.deps.follow_ups:
@@ -79,7 +78,7 @@ async def submit_engagement(
             client,
             poc,
             cache=sub.deps.channels,
-            text=engagement_text(poc, engagement, logged_by=user_id),
+            text=engagement_text(poc, engagement),
             blocks=engagement_blocks(poc, engagement, logged_by=user_id),
         )
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from bot.domain import Poc, Role
-from bot.governance import Act
+from bot.rules import Act, insider
 from bot.views.status import status_blocks, status_text
 from handlers.guard import Listeners
 from handlers.request import Command
-
-
-def insider(poc: Poc, user_id: str) -> bool:
-    """SE and AE see the internal lines (qualification, sponsor pulse) in their own copy."""
-    return any(p.user_id == user_id for p in (*poc.people(Role.se), *poc.people(Role.ae)))
 
 
 async def show_status(cmd: Command) -> None:

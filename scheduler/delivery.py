@@ -111,7 +111,7 @@ class Pacer:
 
 @dataclass
 class Letter:
-    """A POC's claimed nudges for one destination, in the order governance ranks them."""
+    """A POC's claimed nudges for one destination, in the order the rules rank them."""
 
     poc: Poc
     destination: str

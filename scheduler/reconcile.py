@@ -32,7 +32,8 @@ from enum import StrEnum
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.governance import Vote, effective_verdict, reaction_verdict
+from bot.domain import Vote
+from bot.rules import effective_verdict, reaction_verdict
 from bot.views.criteria import criterion_blocks, criterion_text
 from storage import repo
 from storage.db import Database

@@ -1,4 +1,4 @@
-"""One sweep: load the live POCs of the teams it serves, ask governance what is due, claim it
+"""One sweep: load the live POCs of the teams it serves, ask the rules what is due, claim it
 per destination, deliver it.
 
 `sweep(now)` is the whole job of the clock, and of `python -m bot sweep` for operators. It
@@ -27,8 +27,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.domain import Nudge, Poc
-from bot.governance import DEFAULT_NUDGE_HOUR, due_nudges
 from bot.privacy import ChannelInfo, internal_targets, is_shared
+from bot.rules import DEFAULT_NUDGE_HOUR, due_nudges
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from storage import repo
 from storage.db import Database

@@ -21,8 +21,15 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import domain
-from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
-from bot.governance import VerdictState, Vote
+from bot.domain import (
+    LIVE_STATUSES,
+    MilestoneKind,
+    Role,
+    ScopeChangeKind,
+    ScopeResolution,
+    VerdictState,
+    Vote,
+)
 from storage import models as m
 
 # ---------------------------------------------------------------- helpers

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot import dates
 from bot.domain import LIVE_FORMATS, CheckinFormat, Health, Poc
-from bot.governance import local_today
-from bot.views.forms import State, field, input_block, select, text_input
+from bot.rules import checkin_counts, local_today
+from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
 from bot.views.text import clip, context, escape, option, plain, section, user
 
 CALLBACK = "poc_checkin"
@@ -41,13 +41,9 @@ class CheckinInput:
     blockers: str
     health: Health
 
-    @property
-    def counts_for_sponsor(self) -> bool:
-        return self.sponsor_present and self.format in LIVE_FORMATS
 
-
-def checkin_modal(poc: Poc, *, today: date) -> dict[str, Any]:
-    del today  # "today" is typed by default: parsed in the user's timezone on submission
+def checkin_modal(poc: Poc) -> dict[str, Any]:
+    # "today" is typed by default: it is parsed in the user's timezone on submission.
     return {
         "type": "modal",
         "callback_id": CALLBACK,
@@ -77,16 +73,7 @@ def checkin_modal(poc: Poc, *, today: date) -> dict[str, Any]:
                 {"type": "multi_users_select", "action_id": "attendees", "max_selected_items": 30},
                 optional=True,
             ),
-            input_block(
-                "sponsor_present",
-                "Sponsor",
-                {
-                    "type": "checkboxes",
-                    "action_id": "sponsor_present",
-                    "options": [option("A sponsor (business or executive) was there", "yes")],
-                },
-                optional=True,
-            ),
+            checkbox("sponsor_present", "Sponsor", "A sponsor (business or executive) was there"),
             text_input("summary", "Summary", multiline=True, max_length=2000),
             text_input("blockers", "Blockers", multiline=True, optional=True, max_length=2000),
             input_block(
@@ -113,7 +100,7 @@ def read_checkin(
             held_on=held_on,
             format=CheckinFormat(field(values, "format") or CheckinFormat.meeting),
             attendees=tuple(field(values, "attendees") or ()),
-            sponsor_present="yes" in (field(values, "sponsor_present") or []),
+            sponsor_present=ticked(values, "sponsor_present"),
             summary=summary,
             blockers=field(values, "blockers") or "",
             health=Health(field(values, "health") or Health.green),
@@ -147,13 +134,12 @@ def checkin_blocks(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> list[d
     if checkin.blockers:
         lines.append(f"*Blockers:* {escape(checkin.blockers)}")
     notes = [f"Attendees: {who}", f"Logged by {user(logged_by)}"]
-    if checkin.counts_for_sponsor:
+    if checkin_counts(checkin.format, checkin.sponsor_present):
         notes.append("Sponsor present: counts as sponsor engagement")
     elif checkin.format not in LIVE_FORMATS:
         notes.append("Not a meeting or call: the cadence still wants one")
     return [section("\n".join(lines)), context(" · ".join(notes))]
 
 
-def checkin_text(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> str:
-    del logged_by
+def checkin_text(poc: Poc, checkin: CheckinInput) -> str:
     return f"Check-in for {escape(poc.prospect)}: {clip(escape(checkin.summary), 200)}"

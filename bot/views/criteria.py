@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain import Criterion, Poc, UseCase, Verdict
-from bot.governance import Lint, LintIssue, VerdictState
-from bot.views.forms import State, field, input_block, text_input
+from bot.domain import Criterion, Poc, UseCase, Verdict, VerdictState
+from bot.rules import FLAG_WORDS, Lint, LintIssue
+from bot.views.forms import State, checkbox, field, input_block, text_input, ticked
 from bot.views.text import clip, context, day, escape, option, plain, section, user
 
 CALLBACK = "poc_criteria"
@@ -74,17 +74,8 @@ def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any
                 optional=True,
                 max_length=MAX_METHOD,
             ),
-            input_block(
-                "save_anyway",
-                "Linter",
-                {
-                    "type": "checkboxes",
-                    "action_id": "save_anyway",
-                    "options": [
-                        option("Save anyway if it is flagged (the flag stays visible)", "yes")
-                    ],
-                },
-                optional=True,
+            checkbox(
+                "save_anyway", "Linter", "Save anyway if it is flagged (the flag stays visible)"
             ),
         ],
     }
@@ -124,7 +115,7 @@ def read_criterion(values: State, poc: Poc) -> tuple[CriterionForm | None, dict[
             new_use_case=new_title if use_case_id is None else None,
             statement=statement,
             method=(field(values, "method") or "").strip(),
-            save_anyway="yes" in (field(values, "save_anyway") or []),
+            save_anyway=ticked(values, "save_anyway"),
         ),
         {},
     )
@@ -136,17 +127,8 @@ def lint_errors(lint: Lint) -> dict[str, str]:
     return {"statement": clip(text + " Rewrite it, or tick 'Save anyway'.", MAX_ERROR)}
 
 
-#: How a saved lint flag reads on the criterion's message.
-FLAG_LABELS = {
-    "subjective": "subjective wording",
-    "unmeasurable": "no number or threshold",
-    "too_short": "too short to be pass/fail",
-    "empty": "empty",
-}
-
-
 def flag_codes(issues: tuple[LintIssue, ...]) -> list[str]:
-    """What is stored on the criterion: the codes, rendered with FLAG_LABELS."""
+    """What is stored on the criterion: the codes, rendered with FLAG_WORDS."""
     return [issue.code for issue in issues]
 
 
@@ -162,7 +144,7 @@ def criterion_blocks(
     blocks = [section(body), section(verdict_line(poc, criterion, state))]
     notes = []
     if criterion.lint_flags:
-        labels = [FLAG_LABELS.get(f, f) for f in criterion.lint_flags]
+        labels = [FLAG_WORDS.get(f, f) for f in criterion.lint_flags]
         notes.append("⚑ Saved despite the linter: " + escape("; ".join(labels)))
     if criterion.added_after_kickoff:
         notes.append("🧭 Added after kickoff: a scope change.")

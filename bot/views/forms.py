@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.views.text import option
+
 State = dict[str, dict[str, dict[str, Any]]]
+
+#: The value of a ticked `checkbox`.
+TICKED = "yes"
 
 
 def field(values: State, block_id: str) -> Any:
@@ -32,6 +37,17 @@ def field(values: State, block_id: str) -> Any:
     if kind == "datepicker":
         return element.get("selected_date")
     return element.get("value")
+
+
+def ticked(values: State, block_id: str) -> bool:
+    """Whether the one box of a `checkbox` block is ticked."""
+    return TICKED in (field(values, block_id) or [])
+
+
+def checkbox(block_id: str, label: str, text: str) -> dict[str, Any]:
+    """An optional input with one box to tick, read back with `ticked`."""
+    element = {"type": "checkboxes", "action_id": block_id, "options": [option(text, TICKED)]}
+    return input_block(block_id, label, element, optional=True)
 
 
 def text_input(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain import LIVE_STATUSES, MILESTONE_TITLES, Poc
-from bot.governance import days_left, health, next_milestone, score
+from bot.rules import days_left, health, next_milestone, score
 from bot.views.status import HEALTH_EMOJI, days_left_words
 from bot.views.text import (
     MAX_VIEW_BLOCKS,
@@ -24,8 +24,7 @@ from bot.views.text import (
 BLOCKS_PER_POC = 3  # section, actions, divider
 
 
-def home_view(pocs: Sequence[Poc], now: datetime, *, user_id: str) -> dict[str, Any]:
-    del user_id
+def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [header("Your POCs")]
     if not pocs:
         blocks.append(

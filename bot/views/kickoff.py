@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import MILESTONE_TITLES, Poc, Role
-from bot.governance import Go, Qualification
+from bot.domain import CADENCE_WORDS, MILESTONE_TITLES, Poc, Role
+from bot.rules import Go, Qualification
 from bot.views.text import bullets, context, day, divider, escape, header, section, user
 
-CADENCE_WORDS = {"twice_weekly": "twice a week", "weekly": "weekly", "biweekly": "every two weeks"}
 VERDICT_EMOJI = {Go.go: "🟢", Go.at_risk: "🟠", Go.no_go: "🔴"}
 
 

@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import Cadence, MilestoneKind, NewPoc, Person, Role, Skin
-from bot.governance import MAX_USE_CASES, default_milestones, local_today
-from bot.views.forms import State, field, input_block, select, text_input
+from bot.domain import CADENCE_WORDS, Cadence, NewPoc, Person, Role, Skin
+from bot.rules import MAX_USE_CASES, default_milestones, done_when_written, local_today
+from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
 from bot.views.text import option, plain
 
 CALLBACK = "poc_new"
@@ -27,11 +27,7 @@ SKIN_LABELS = {
     Skin.funded: "Funded: the client pays for some or all of it",
     Skin.conditional_po: "Conditional purchase order",
 }
-CADENCE_LABELS = {
-    Cadence.twice_weekly: "Twice a week",
-    Cadence.weekly: "Weekly",
-    Cadence.biweekly: "Every two weeks",
-}
+CADENCE_LABELS = {cadence: words.capitalize() for cadence, words in CADENCE_WORDS.items()}
 DATE_HINT = (
     "Natural language works: 'today', 'next Monday', 'in 2 weeks', 'Dec 12', 'end of month'."
 )
@@ -87,15 +83,10 @@ def new_poc_modal(*, channel_id: str | None, tz: str) -> dict[str, Any]:
             optional=True,
             max_length=200,
         ),
-        input_block(
+        checkbox(
             "exec_briefed",
             "Executive briefing",
-            {
-                "type": "checkboxes",
-                "action_id": "exec_briefed",
-                "options": [option("The executive sponsor has been briefed on this POC", "yes")],
-            },
-            optional=True,
+            "The executive sponsor has been briefed on this POC",
         ),
         input_block("ae", "Account executive", _user_select("ae"), optional=True),
         input_block(
@@ -191,6 +182,38 @@ def read_new_poc(
     if start and end and end <= start:
         errors["end"] = f"The end must be after the start ({start:%a %-d %b %Y})."
 
+    use_cases = _use_cases(values, errors)
+    if errors:
+        return None, errors
+    assert start and end and channel and prospect
+
+    today = local_today(now, tz)
+    milestones = default_milestones(start, end, today=today)
+    internal = field(values, "internal_channel")
+    return (
+        NewPoc(
+            channel_id=channel,
+            prospect=prospect,
+            start=start,
+            end=end,
+            created_by=created_by,
+            tz=tz,
+            pain=field(values, "pain") or "",
+            internal_channel_id=internal if internal and internal != channel else None,
+            cadence=Cadence(field(values, "cadence") or Cadence.weekly),
+            budget_confirmed=field(values, "budget") == "yes",
+            skin=Skin(field(values, "skin") or Skin.none),
+            people=_people(values, now=now, created_by=created_by),
+            use_cases=tuple(use_cases),
+            milestones=milestones,
+            done=done_when_written(milestones, today),
+        ),
+        {},
+    )
+
+
+def _use_cases(values: State, errors: dict[str, str]) -> list[str]:
+    """The use cases, one a line (bullets stripped); an error under the field if they won't do."""
     lines = [ln.strip(" \t-•*") for ln in (field(values, "use_cases") or "").splitlines()]
     use_cases = [ln for ln in lines if ln]
     if not use_cases:
@@ -202,12 +225,12 @@ def read_new_poc(
         )
     elif any(len(u) > MAX_USE_CASE_LENGTH for u in use_cases):
         errors["use_cases"] = f"Keep each use case under {MAX_USE_CASE_LENGTH} characters."
+    return use_cases
 
-    if errors:
-        return None, errors
-    assert start and end and channel and prospect
 
-    briefed = "yes" in (field(values, "exec_briefed") or [])
+def _people(values: State, *, now: datetime, created_by: str) -> tuple[Person, ...]:
+    """Whoever the modal names, the creator as SE; an evaluator listed twice counts once."""
+    briefed = ticked(values, "exec_briefed")
     exec_name = field(values, "exec_sponsor")
     people: list[Person] = [Person(Role.se, user_id=created_by)]
     if ae := field(values, "ae"):
@@ -225,36 +248,7 @@ def read_new_poc(
         if evaluator not in known:
             people.append(Person(Role.evaluator, user_id=evaluator))
             known.add(evaluator)
-
-    today = local_today(now, tz)
-    milestones = default_milestones(start, end, today=today)
-    # The modal is the output of the scoping call: if its date has come, it has happened.
-    done = (
-        frozenset({MilestoneKind.scoping})
-        if milestones[MilestoneKind.scoping] <= today
-        else frozenset()
-    )
-    internal = field(values, "internal_channel")
-    return (
-        NewPoc(
-            channel_id=channel,
-            prospect=prospect,
-            start=start,
-            end=end,
-            created_by=created_by,
-            tz=tz,
-            pain=field(values, "pain") or "",
-            internal_channel_id=internal if internal and internal != channel else None,
-            cadence=Cadence(field(values, "cadence") or Cadence.weekly),
-            budget_confirmed=field(values, "budget") == "yes",
-            skin=Skin(field(values, "skin") or Skin.none),
-            people=tuple(people),
-            use_cases=tuple(use_cases),
-            milestones=milestones,
-            done=done,
-        ),
-        {},
-    )
+    return tuple(people)
 
 
 def _date(

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain import COUNTING_ENGAGEMENTS, EngagementKind, Poc, Role
+from bot.domain import SPONSOR_ROLES, EngagementKind, Poc, Role
+from bot.rules import engagement_counts
 from bot.views.checkin import _past_date
 from bot.views.forms import State, field, input_block, select, text_input
 from bot.views.text import clip, context, escape, option, plain, section, user
 
 CALLBACK = "poc_sponsor"
-SPONSOR_ROLES = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
 ROLE_LABELS = {
     Role.exec_sponsor: "Executive sponsor",
     Role.business_sponsor: "Business sponsor",
@@ -40,10 +40,6 @@ class EngagementInput:
     kind: EngagementKind
     held_on: date
     outcome: str
-
-    @property
-    def counts(self) -> bool:
-        return self.kind in COUNTING_ENGAGEMENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +89,7 @@ def picked_sponsor(poc: Poc, value: str) -> SponsorChoice | None:
     return None
 
 
-def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
-    del today
+def sponsor_modal(poc: Poc) -> dict[str, Any]:
     choices = sponsor_choices(poc)
     if choices:
         who = input_block(
@@ -189,13 +184,12 @@ def engagement_blocks(poc: Poc, e: EngagementInput, *, logged_by: str) -> list[d
         body += f"\n*Outcome:* {escape(e.outcome)}"
     counts = (
         "Counts: the stalled-sponsor clock restarts."
-        if e.counts
+        if engagement_counts(e.kind, e.role)
         else "Logged, but email and chat don't count: book a meeting or call."
     )
     return [section(body), context(f"{counts} · Logged by {user(logged_by)} · internal")]
 
 
-def engagement_text(poc: Poc, e: EngagementInput, *, logged_by: str) -> str:
-    del logged_by
+def engagement_text(poc: Poc, e: EngagementInput) -> str:
     who = who_label(poc, e.who)
     return f"Sponsor engagement for {escape(poc.prospect)}: {e.kind.value} with {who}"

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain import MILESTONE_TITLES, Criterion, Health, Poc, ScopeResolution, Verdict
-from bot.governance import days_left, health, next_milestone, qualify, score, sponsor_pulse
+from bot.rules import days_left, health, next_milestone, qualify, score, sponsor_pulse
 from bot.views.kickoff import VERDICT_EMOJI
 from bot.views.text import (
     MAX_MESSAGE_BLOCKS,
@@ -20,6 +20,7 @@ from bot.views.text import (
     escape,
     fit_blocks,
     header,
+    plural,
     section,
 )
 
@@ -34,10 +35,10 @@ def criterion_line(c: Criterion) -> str:
 
 def days_left_words(n: int) -> str:
     if n < 0:
-        return f"*overrun by {-n} day{'s' if n != -1 else ''}*"
+        return f"*overrun by {plural(-n, 'day')}*"
     if n == 0:
         return "*ends today*"
-    return f"{n} day{'s' if n != 1 else ''} left"
+    return f"{plural(n, 'day')} left"
 
 
 def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[dict[str, Any]]:

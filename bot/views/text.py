@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
+
+# One copy of each, shared with the rules (which may not import views): re-exported here.
+from bot.text import clip as clip
+from bot.text import day as day
+from bot.text import plural as plural
 
 #: Slack's limits (checked in tests: slack_sdk validates structure, not all of these).
 MAX_TEXT = 3000  # section text, mrkdwn or plain
@@ -20,10 +23,6 @@ MAX_OPTION_VALUE = 150
 MAX_BUTTON_VALUE = 2000
 MAX_FALLBACK_TEXT = 4000
 
-#: The tail of a clipped mrkdwn text that would leave half an entity (`&am`) or half a
-#: mention or link (`<@U12`, `<https://…`): cut before it rather than show garbage.
-_TORN = re.compile(r"(&[a-z]{0,4}|<[^<>]*)$")
-
 
 def escape(text: str) -> str:
     """User text made inert in mrkdwn: no <!channel>, no <https://evil|link>, no fake mentions.
@@ -34,21 +33,9 @@ def escape(text: str) -> str:
     return text.replace("\x00", "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, ending with … when cut — never inside `&lt;` or `<@U1>`."""
-    if len(text) <= limit:
-        return text
-    return _TORN.sub("", text[: limit - 1]) + "…"
-
-
 def user(user_id: str | None) -> str:
     """A mention for a Slack user id we stored (never user-typed text)."""
     return f"<@{user_id}>" if user_id else "_nobody_"
-
-
-def day(d: date) -> str:
-    """'Tue 1 Dec' — short, unambiguous across locales."""
-    return f"{d:%a} {d.day} {d:%b}"
 
 
 def section(text: str, **extra: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Who may act (bot.governance `may`), end to end: in a channel shared with the prospect, only
+"""Who may act (bot.rules `may`), end to end: in a channel shared with the prospect, only
 our side changes the plan; people not on a POC neither change nor see it."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pytest
 
-from bot.governance import Act, who_may
+from bot.rules import Act, who_may
 from bot.sandbox.harness import Sandbox
 from handlers.guard import settled
 from handlers.request import NO_POC_HERE

@@ -15,7 +15,7 @@ from bot.domain import (
     Role,
     Skin,
 )
-from bot.governance import default_milestones
+from bot.rules import default_milestones
 from storage import repo
 from storage.db import Database
 

@@ -10,8 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Verdict
-from bot.governance import Vote
+from bot.domain import Verdict, Vote
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.reconcile import (
     Outcome,

@@ -29,7 +29,7 @@ from bot.domain import (
     UseCase,
     Verdict,
 )
-from bot.governance import default_milestones
+from bot.rules import default_milestones
 
 START = date(2026, 3, 2)
 END = date(2026, 3, 27)

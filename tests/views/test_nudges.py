@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.domain import Nudge, NudgeKind, Role, Stakeholder
-from bot.governance import due_nudges
+from bot.rules import due_nudges
 from bot.views.nudges import acted_blocks, nudge_blocks, nudge_text
 from tests.views.checks import assert_escaped, check_blocks, elements, mrkdwn_texts
 from tests.views.factories import AE, BUSINESS, CHAMPION, EVIL, EXEC, SE, TODAY, at, make_poc
@@ -49,7 +49,7 @@ EVERY = [nudge(k) for k in NudgeKind]
 
 
 def neglected() -> list[Nudge]:
-    """What governance says about a neglected POC on Thursday 12 March: six nudges."""
+    """What the rules say about a neglected POC on Thursday 12 March: six nudges."""
     poc = make_poc(
         stakeholders=(
             SE,

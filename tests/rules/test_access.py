@@ -1,4 +1,4 @@
-"""bot.governance `may`: who may do what to a POC, act by act and person by person."""
+"""bot.rules.access `may`: who may do what to a POC, act by act and person by person."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.domain import Poc, Role, Stakeholder
-from bot.governance import RULE_WHO, Act, Actor, may, who_may
+from bot.rules import RULE_WHO, Act, Actor, insider, may, who_may
 
 POC = Poc(
     id=1,
@@ -75,3 +75,12 @@ def test_a_person_on_the_poc_from_another_team_is_still_on_it() -> None:
     champion = Actor("UCHAMP", of_our_team=False)
     assert may(Act.log_checkin, POC, champion)
     assert not may(Act.snooze, POC, champion)
+
+
+@pytest.mark.parametrize(
+    ("user_id", "expected"),
+    [("USE", True), ("UAE", True), ("UCHAMP", False), ("UEVAL", False), ("USTRANGER", False)],
+)
+def test_only_the_se_and_ae_are_insiders(user_id: str, expected: bool) -> None:
+    """The internal lines of `/poc status` (qualification, sponsor pulse) are theirs alone."""
+    assert insider(POC, user_id) is expected

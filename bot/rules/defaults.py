@@ -1,0 +1,31 @@
+"""The numbers of PRODUCT.md, in one place: each rule reads its default from here.
+
+They are defaults: a later issue makes them configurable per POC or per workspace.
+"""
+
+from __future__ import annotations
+
+from bot.domain import Cadence
+
+MIN_USE_CASES = 2
+MAX_USE_CASES = 3
+MAX_TIMEFRAME_DAYS = 30
+SPONSOR_STALL_DAYS = 7  # calendar days without a sponsor engagement
+CHAMPION_SILENT_BUSINESS_DAYS = 3
+READOUT_READY_BUSINESS_DAYS = 2
+#: business days between check-ins for each cadence
+CADENCE_BUSINESS_DAYS = {Cadence.twice_weekly: 2, Cadence.weekly: 5, Cadence.biweekly: 10}
+DEFAULT_NUDGE_HOUR = 9
+#: "Snooze 1 day" skips the next business day: the nudge is back the one after.
+SNOOZE_BUSINESS_DAYS = 2
+
+#: Scoping happens this many business days before kickoff by default.
+SCOPING_LEAD_BUSINESS_DAYS = 2
+SIGNOFF_AFTER_READOUT_BUSINESS_DAYS = 2
+COMMERCIAL_AFTER_SIGNOFF_BUSINESS_DAYS = 5
+#: The sponsor pulse compares two windows of this many calendar days.
+PULSE_WINDOW_DAYS = 14
+#: A criterion shorter than this many words cannot say who, what, how much and by when.
+MIN_CRITERION_WORDS = 3
+#: How many pending criteria the read-out reminder names before saying "and N more".
+READOUT_READY_NAMED = 5
