@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench.common import PG_URL, database
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.sandbox.slack_api import Call, SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, DeliveryReport
 from scheduler.sweep import Due, sweep

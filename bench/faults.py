@@ -27,8 +27,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.common import PG_URL, database
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.domain import Person, Role, ScopeChangeKind
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, Pacer

@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
+from bot.deps import deps_of, tenant
 from handlers.guard import Listeners
 from handlers.poc_new import post_kickoff
 from storage import repo

@@ -10,7 +10,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps
+from bot.deps import Deps
 from bot.domain import Poc, ScopeChangeKind
 from bot.governance import MAX_USE_CASES, Act, after_kickoff, lint_criterion
 from bot.views.criteria import (

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
+from bot.deps import deps_of, tenant
 from bot.views.home import home_view
 from handlers.guard import Listeners
 from storage import repo

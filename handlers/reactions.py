@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
+from bot.deps import deps_of, tenant
 from bot.governance import VerdictState, effective_verdict, reaction_verdict
 from bot.views.text import escape
 from handlers.request import tell_user

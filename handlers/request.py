@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.app import Deps, deps_of, tenant
+from bot.deps import Deps, deps_of, tenant
 from bot.domain import Poc, Role
 from bot.governance import Act, Actor, may, who_may
 from bot.views.nudges import acted_blocks

@@ -21,9 +21,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import close_client, utc_now, web_client
 from bot.config import Settings
+from bot.deps import close_client, utc_now, web_client
 from bot.privacy import ChannelInfo
+from bot.startup import open_database, stop_event
 from scheduler.delivery import Delivery
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
@@ -178,12 +179,10 @@ async def forget_old_requests(db: Database, now: datetime) -> int:
 
 
 async def run_clock(settings: Settings) -> None:
-    from bot.runtime import _stop_event, open_database
-
     settings.require_slack()
     db = await open_database(settings)
     clock = Clock(settings, db=db)
-    stop = _stop_event()
+    stop = stop_event()
     await clock.start()
     try:
         await stop.wait()

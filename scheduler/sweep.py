@@ -26,9 +26,11 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
+from bot.deps import close_client, utc_now, web_client
 from bot.domain import Nudge, Poc
 from bot.governance import DEFAULT_NUDGE_HOUR, due_nudges
 from bot.privacy import ChannelInfo, internal_targets, is_shared
+from bot.startup import open_database
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from storage import repo
 from storage.db import Database
@@ -275,9 +277,6 @@ async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) 
     It serves the token's team. A dry run without a token lists every team's POCs: it sends
     nothing, so there is no token to scope it by.
     """
-    from bot.app import close_client, utc_now, web_client
-    from bot.runtime import open_database
-
     at = now or utc_now()
     if not dry_run:
         settings.require_slack()

@@ -11,8 +11,8 @@ import yaml
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.sandbox.scopes import APP_TOKEN_SCOPES, MANIFEST, METHOD_SCOPES, bot_scopes
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery, Pacer

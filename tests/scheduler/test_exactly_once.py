@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.domain import ScopeChangeKind
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
