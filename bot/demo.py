@@ -27,7 +27,7 @@ from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
 from scheduler.delivery import Delivery, Pacer
 from scheduler.sweep import sweep
-from storage import repo
+from storage import snapshots
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -149,7 +149,9 @@ class Demo:
             lambda: self.slack.posts(DEAL) and self.slack.posts(INTERNAL), "kickoff and verdict"
         )
         async with self.sb.db.session() as s:
-            row = await repo.live_poc_for_channel(s, team_id=self.slack.team_id, channel_id=DEAL)
+            row = await snapshots.live_poc_for_channel(
+                session=s, team_id=self.slack.team_id, channel_id=DEAL
+            )
         await self.expect(row is not None, "the POC is stored")
         assert row is not None and row.id is not None
         self.poc_id = row.id
@@ -201,7 +203,9 @@ class Demo:
 
     async def load(self) -> Any:
         async with self.sb.db.session() as s:
-            poc = await repo.load_poc(s, team_id=self.slack.team_id, poc_id=self.poc_id)
+            poc = await snapshots.load_poc(
+                session=s, team_id=self.slack.team_id, poc_id=self.poc_id
+            )
         assert poc is not None
         return poc
 

@@ -26,7 +26,7 @@ from handlers.readout import publish_readout
 from handlers.request import Click, show_acted
 from handlers.sponsor import open_sponsor_modal
 from handlers.status import insider
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +142,8 @@ async def milestone_done(
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        await repo.mark_milestone_done(
-            s,
+        await writes.mark_milestone_done(
+            session=s,
             team_id=poc.team_id,
             poc_id=poc.id,
             kind=kind,
@@ -174,7 +174,7 @@ async def snooze(
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        await repo.snooze(s, team_id=poc.team_id, poc_id=poc.id, key=key, until=until)
+        await writes.snooze(session=s, team_id=poc.team_id, poc_id=poc.id, key=key, until=until)
     await show_acted(
         client, body, key=key, note=f"💤 Snoozed by {user(click.user_id)}; back on {day(until)}"
     )

@@ -19,8 +19,7 @@ from bot.governance import Act, local_today
 from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
 from handlers.guard import Listeners
 from handlers.request import Command, Submission
-from storage import models as m
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +57,13 @@ async def submit_checkin(
         if s is None:  # a replay of a check-in already logged
             await ack()
             return
-        await repo.add_checkin(
-            s,
-            checkin=m.Checkin(
-                team_id=sub.team_id,
-                poc_id=poc.id,
-                held_on=checkin.held_on,
-                format=checkin.format.value,
-                attendees=",".join(checkin.attendees),
-                sponsor_present=checkin.sponsor_present,
-                summary=checkin.summary,
-                blockers=checkin.blockers,
-                health=checkin.health.value,
-                logged_by=sub.user_id,
-                created_at=now,
-            ),
+        await writes.add_checkin(
+            session=s,
+            team_id=sub.team_id,
+            poc_id=poc.id,
+            checkin=checkin.as_checkin(logged_by=sub.user_id),
+            attendees=checkin.attendees,
+            now=now,
         )
     await ack()
     try:

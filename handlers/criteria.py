@@ -26,7 +26,7 @@ from bot.views.criteria import (
 from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.request import Command, Submission, tell_user
-from storage import repo
+from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
 
@@ -69,23 +69,21 @@ async def submit_criterion(
         use_case_id = form.use_case_id
         if use_case_id is None:
             assert form.new_use_case
-            use_case = await repo.add_use_case(
-                s,
+            use_case_id = await writes.add_use_case(
+                session=s,
                 team_id=team_id,
                 poc_id=poc.id,
                 title=form.new_use_case,
                 after_kickoff=late,
                 now=now,
             )
-            use_case_id = use_case.id
             if late:
                 await _scope_change(s, poc, ScopeChangeKind.use_case_added, form.new_use_case, now)
                 if len(poc.use_cases) + 1 > MAX_USE_CASES:
                     detail = f"{len(poc.use_cases) + 1} use cases: {form.new_use_case}"
                     await _scope_change(s, poc, ScopeChangeKind.too_many_use_cases, detail, now)
-        assert use_case_id is not None
-        criterion = await repo.add_criterion(
-            s,
+        criterion_id = await writes.add_criterion(
+            session=s,
             team_id=team_id,
             poc_id=poc.id,
             use_case_id=use_case_id,
@@ -100,21 +98,20 @@ async def submit_criterion(
             # A criterion for a new use case is part of that change: one warning, not two.
             await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
     await ack()
-    assert criterion.id is not None
     async with deps.follow_ups:
         await post_criterion(
             client,
             deps,
             team_id=team_id,
             poc_id=poc.id,
-            criterion_id=criterion.id,
+            criterion_id=criterion_id,
             user_id=user_id,
         )
 
 
 async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:
-    await repo.add_scope_change(
-        s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
+    await writes.add_scope_change(
+        session=s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
     )
 
 
@@ -129,7 +126,7 @@ async def post_criterion(
 ) -> None:
     """Post the criterion in the deal channel and remember its message, where votes land."""
     async with deps.db.session() as s:
-        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
     assert poc is not None
     criterion = next(c for c in poc.criteria if c.id == criterion_id)
     use_case = next(u for u in poc.use_cases if u.id == criterion.use_case_id)
@@ -154,8 +151,8 @@ async def post_criterion(
         )
         return
     async with deps.db.transaction() as s:
-        await repo.set_criterion_message(
-            s,
+        await writes.set_criterion_message(
+            session=s,
             team_id=team_id,
             criterion_id=criterion_id,
             channel_id=response["channel"],

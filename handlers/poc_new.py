@@ -19,7 +19,7 @@ from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
 from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.request import Command, Submission, refusal, tell_user, user_tz
-from storage import repo
+from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,12 @@ async def submit_new_poc(
             if s is None:  # this very submission was already stored: a replay
                 await ack()
                 return
-            existing = await repo.live_poc_for_channel(
-                s, team_id=team_id, channel_id=new.channel_id
+            existing = await snapshots.live_poc_for_channel(
+                session=s, team_id=team_id, channel_id=new.channel_id
             )
             if existing is not None:
                 raise ChannelTaken(existing.prospect)  # rolls back the request's key too
-            poc_id = await repo.create_poc(s, team_id=team_id, new=new, now=now)
+            poc_id = await writes.create_poc(session=s, team_id=team_id, new=new, now=now)
     except ChannelTaken as taken:
         await sub.refuse(
             f"This channel already runs the POC for {taken.prospect}. "
@@ -79,7 +79,7 @@ async def submit_new_poc(
 
     async with deps.follow_ups:
         async with deps.db.session() as s:
-            poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+            poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
         assert poc is not None
         await announce(client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel)
 
@@ -110,7 +110,9 @@ async def announce(
 async def post_kickoff(client: AsyncWebClient, deps: Deps, poc: Poc) -> None:
     """Post the kickoff summary, at most once per POC whatever events arrive."""
     async with deps.db.transaction() as s:
-        claimed = await repo.claim_kickoff(s, team_id=poc.team_id, poc_id=poc.id, now=deps.clock())
+        claimed = await writes.claim_kickoff(
+            session=s, team_id=poc.team_id, poc_id=poc.id, now=deps.clock()
+        )
     if not claimed:
         log.info("POC %s: the kickoff is posted or being posted", poc.id)
         return
@@ -122,11 +124,11 @@ async def post_kickoff(client: AsyncWebClient, deps: Deps, poc: Poc) -> None:
         # Slack refused it, so it is not in the channel: the next invitation may post it.
         # (A timeout keeps the claim: the post may have landed, and twice is worse than late.)
         async with deps.db.transaction() as s:
-            await repo.release_kickoff(s, team_id=poc.team_id, poc_id=poc.id)
+            await writes.release_kickoff(session=s, team_id=poc.team_id, poc_id=poc.id)
         raise
     async with deps.db.transaction() as s:
-        await repo.update_poc(
-            s,
+        await writes.update_poc(
+            session=s,
             team_id=poc.team_id,
             poc_id=poc.id,
             now=deps.clock(),

@@ -15,7 +15,7 @@ from bot.governance import VerdictState, effective_verdict, reaction_verdict
 from bot.views.text import escape
 from handlers.request import tell_user
 from scheduler.reconcile import Target, recovery_for, refresh_criterion_message
-from storage import repo
+from storage import verdicts
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +51,17 @@ async def on_reaction(
     state: VerdictState | None = None
     try:
         async with deps.db.transaction() as s:
-            criterion = await repo.criterion_by_message(
-                s, team_id=team_id, channel_id=channel_id, ts=ts, lock=True
+            criterion = await verdicts.criterion_by_message(
+                session=s, team_id=team_id, channel_id=channel_id, ts=ts, lock=True
             )
             if criterion is None or criterion.id is None:
                 return
             criterion_id, poc_id = criterion.id, criterion.poc_id
-            counts = user_id in await repo.evaluator_ids(s, team_id=team_id, poc_id=poc_id)
-            if counts and await repo.record_reaction(
-                s,
+            counts = user_id in await verdicts.evaluator_ids(
+                session=s, team_id=team_id, poc_id=poc_id
+            )
+            if counts and await verdicts.record_reaction(
+                session=s,
                 team_id=team_id,
                 criterion_id=criterion_id,
                 user_id=user_id,
@@ -70,9 +72,11 @@ async def on_reaction(
                 event_key=key,
             ):
                 state = effective_verdict(
-                    await repo.votes_for(s, team_id=team_id, criterion_id=criterion_id)
+                    await verdicts.votes_for(session=s, team_id=team_id, criterion_id=criterion_id)
                 )
-                await repo.set_verdict(s, team_id=team_id, criterion_id=criterion_id, state=state)
+                await verdicts.set_verdict(
+                    session=s, team_id=team_id, criterion_id=criterion_id, state=state
+                )
     except Exception:
         # The event is acked: Slack will not send it again. The message's reactions still
         # say what the vote was; read them again once the database answers.

@@ -26,7 +26,7 @@ from bot.views.readout import (
 )
 from handlers.guard import Listeners
 from handlers.request import Click, Command, tell_user
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +58,21 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
         )
         return
     async with deps.db.transaction() as s:
-        await repo.update_poc(
-            s,
+        await writes.update_poc(
+            session=s,
             team_id=poc.team_id,
             poc_id=poc.id,
             now=now,
             readout_posted_at=now,
             status=Status.readout,
         )
-        await repo.mark_milestone_done(
-            s, team_id=poc.team_id, poc_id=poc.id, kind=MilestoneKind.readout, by=user_id, now=now
+        await writes.mark_milestone_done(
+            session=s,
+            team_id=poc.team_id,
+            poc_id=poc.id,
+            kind=MilestoneKind.readout,
+            by=user_id,
+            now=now,
         )
 
 
@@ -89,12 +94,17 @@ async def answer_readout(
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        await repo.record_readout_answer(
-            s, team_id=team_id, poc_id=poc.id, user_id=user_id, agreed=agreed, at=now
+        await writes.record_readout_answer(
+            session=s, team_id=team_id, poc_id=poc.id, user_id=user_id, agreed=agreed, at=now
         )
         if agreed:
-            await repo.mark_milestone_done(
-                s, team_id=team_id, poc_id=poc.id, kind=MilestoneKind.signoff, by=user_id, now=now
+            await writes.mark_milestone_done(
+                session=s,
+                team_id=team_id,
+                poc_id=poc.id,
+                kind=MilestoneKind.signoff,
+                by=user_id,
+                now=now,
             )
     message = body.get("message")
     thread = message.get("ts") if isinstance(message, dict) else None

@@ -23,7 +23,7 @@ from bot.domain import Poc, Role
 from bot.governance import Act, Actor, may, who_may
 from bot.views.nudges import acted_blocks
 from bot.views.text import user
-from storage import repo
+from storage import replays, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +144,8 @@ class Request:
         or neither does: a replay finds the key, a retry after a failure does not.
         """
         async with self.deps.db.transaction() as s:
-            if self.key and not await repo.claim_request(
-                s, team_id=self.team_id, key=self.key, now=self.deps.clock()
+            if self.key and not await replays.claim_request(
+                session=s, team_id=self.team_id, key=self.key, now=self.deps.clock()
             ):
                 log.info("%s was already handled: a replay changes nothing", self.key)
                 yield None
@@ -310,7 +310,7 @@ class Submission(Request):
 
     async def poc(self, act: Act, *, outline: bool = False) -> Poc | None:
         """The POC the modal belongs to, if this person may `act` on it; else None after
-        keeping the modal open with the reason (`outline`: see repo.load_pocs)."""
+        keeping the modal open with the reason (`outline`: see snapshots.load_pocs)."""
         poc = await modal_poc(self.deps, team_id=self.team_id, view=self.view, outline=outline)
         if poc is None:
             await self.refuse(GONE)
@@ -322,10 +322,12 @@ class Submission(Request):
 
 async def channel_poc(deps: Deps, *, team_id: str, channel_id: str) -> Poc | None:
     async with deps.db.session() as s:
-        row = await repo.live_poc_for_channel(s, team_id=team_id, channel_id=channel_id)
+        row = await snapshots.live_poc_for_channel(
+            session=s, team_id=team_id, channel_id=channel_id
+        )
         if row is None or row.id is None:
             return None
-        return await repo.load_poc(s, team_id=team_id, poc_id=row.id)
+        return await snapshots.load_poc(session=s, team_id=team_id, poc_id=row.id)
 
 
 async def poc_by_value(deps: Deps, *, team_id: str, value: str | None) -> Poc | None:
@@ -338,7 +340,7 @@ async def poc_by_value(deps: Deps, *, team_id: str, value: str | None) -> Poc | 
     except ValueError:
         return None
     async with deps.db.session() as s:
-        return await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+        return await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
 
 
 async def tell_user(
@@ -379,12 +381,12 @@ def metadata_poc_id(view: dict[str, Any]) -> int | None:
 async def modal_poc(
     deps: Deps, *, team_id: str, view: dict[str, Any], outline: bool = False
 ) -> Poc | None:
-    """The POC a submitted modal belongs to (`outline`: see repo.load_pocs)."""
+    """The POC a submitted modal belongs to (`outline`: see snapshots.load_pocs)."""
     poc_id = metadata_poc_id(view)
     if poc_id is None:
         return None
     async with deps.db.session() as s:
-        return await repo.load_poc(s, team_id=team_id, poc_id=poc_id, outline=outline)
+        return await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id, outline=outline)
 
 
 def local_noon(day: Any, tz: str, now: datetime) -> datetime:

@@ -15,7 +15,7 @@ from bot.governance import Act
 from bot.views.text import clip, escape, section, user
 from handlers.guard import Listeners
 from handlers.request import Click, Command, show_acted
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ async def park_request(cmd: Command) -> None:
     async with cmd.once() as s:
         if s is None:  # a replay of this very command
             return
-        await repo.park(
-            s,
+        await writes.park(
+            session=s,
             team_id=cmd.team_id,
             poc_id=poc.id,
             text=clip(text, MAX_PARKED),
@@ -75,12 +75,17 @@ async def resolve_change(
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        done = await repo.resolve_scope_change(
-            s, team_id=team_id, change_id=change_id, resolution=resolution, by=user_id, now=now
+        done = await writes.resolve_scope_change(
+            session=s,
+            team_id=team_id,
+            change_id=change_id,
+            resolution=resolution,
+            by=user_id,
+            now=now,
         )
-        if done is not None and parked:
-            await repo.park(
-                s,
+        if done and parked:
+            await writes.park(
+                session=s,
                 team_id=team_id,
                 poc_id=poc.id,
                 text=change.detail,
@@ -88,7 +93,7 @@ async def resolve_change(
                 now=now,
                 scope_change_id=change_id,
             )
-    if done is None:
+    if not done:
         note = f"Already {change.resolution.value}."
     elif parked:
         note = f"✓ Parked for Phase 2 by {user(user_id)}: {escape(clip(change.detail, 200))}"

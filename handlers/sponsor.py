@@ -21,8 +21,7 @@ from bot.views.sponsor import (
 )
 from handlers.guard import Listeners
 from handlers.request import Command, Submission, local_noon
-from storage import models as m
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +56,16 @@ async def submit_engagement(
         if s is None:  # a replay of an engagement already logged
             await ack()
             return
-        await repo.add_engagement(
-            s,
-            engagement=m.Engagement(
-                team_id=team_id,
-                poc_id=poc.id,
-                at=at,
-                kind=engagement.kind.value,
-                role=engagement.role.value,
-                who=engagement.who,
-                outcome=engagement.outcome,
-                logged_by=user_id,
-            ),
+        await writes.add_engagement(
+            session=s,
+            team_id=team_id,
+            poc_id=poc.id,
+            engagement=engagement.as_engagement(at=at),
+            logged_by=user_id,
         )
         briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
         if briefing and engagement.role == Role.exec_sponsor:
-            await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
+            await writes.mark_briefed(session=s, team_id=team_id, poc_id=poc.id, at=at)
     await ack()
     async with sub.deps.follow_ups:
         await post_internal(

@@ -28,7 +28,7 @@ from bot.startup import open_database, stop_event
 from scheduler.delivery import Delivery
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
-from storage import locks, repo
+from storage import locks, replays
 from storage.db import Database, failure_reason, is_postgres
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ async def forget_old_requests(db: Database, now: datetime) -> int:
     day): the table stays as small as a day of requests. Never raises: it is housekeeping."""
     try:
         async with db.transaction() as s:
-            return await repo.forget_handled(s, before=now - repo.HANDLED_KEEP)
+            return await replays.forget_handled(session=s, before=now - replays.HANDLED_KEEP)
     except Exception:
         log.exception("forgetting old replay keys failed; the next tick tries again")
         return 0

@@ -37,9 +37,9 @@ from bot.domain import Nudge, Poc, Role
 from bot.privacy import ChannelInfo
 from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text
 from bot.views.text import escape
-from storage import repo
+from storage import sentlog
 from storage.db import Database
-from storage.repo import Claim, NudgeStatus
+from storage.sentlog import Claim, NudgeStatus
 
 if TYPE_CHECKING:
     from scheduler.sweep import Due
@@ -317,8 +317,14 @@ class Delivery:
         error: str | None = None,
     ) -> int:
         async with self.db.transaction() as s:
-            return await repo.finish_nudges(
-                s, ids=ids, status=status, now=at, message_ts=ts, channel_id=channel, error=error
+            return await sentlog.finish_nudges(
+                session=s,
+                ids=ids,
+                status=status,
+                now=at,
+                message_ts=ts,
+                channel_id=channel,
+                error=error,
             )
 
     async def _block(self, letter: Letter, error: str, at: datetime) -> bool:
@@ -326,12 +332,12 @@ class Delivery:
         poc, destination = letter.poc, letter.destination
         async with self.db.transaction() as s:
             if destination == poc.channel_id:
-                first = await repo.block_delivery(
-                    s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
+                first = await sentlog.block_delivery(
+                    session=s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
                 )
             else:
-                first = await repo.block_destination(
-                    s,
+                first = await sentlog.block_destination(
+                    session=s,
                     team_id=poc.team_id,
                     poc_id=poc.id,
                     destination=destination,

@@ -34,7 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.governance import Vote, effective_verdict, reaction_verdict
 from bot.views.criteria import criterion_blocks, criterion_text
-from storage import repo
+from storage import snapshots, verdicts
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -133,14 +133,16 @@ async def reconcile_message(
     other than the message being gone (the caller retries later).
     """
     async with db.session() as s:
-        criterion = await repo.criterion_by_message(
-            s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts
+        criterion = await verdicts.criterion_by_message(
+            session=s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts
         )
         if criterion is None or criterion.id is None:
             return Outcome.not_a_criterion
         criterion_id, poc_id = criterion.id, criterion.poc_id
-        evaluators = await repo.evaluator_ids(s, team_id=target.team_id, poc_id=poc_id)
-        history = await repo.vote_history(s, team_id=target.team_id, criterion_id=criterion_id)
+        evaluators = await verdicts.evaluator_ids(session=s, team_id=target.team_id, poc_id=poc_id)
+        history = await verdicts.vote_history(
+            session=s, team_id=target.team_id, criterion_id=criterion_id
+        )
     # Whatever is stored after this point saw a later reaction than Slack's answer will show.
     watermark = max((event_id for event_id, _ in history), default=0)
     try:
@@ -176,14 +178,16 @@ async def apply_reactions(
     live handler takes, so a live vote and a reconciliation apply one after the other.
     """
     async with db.transaction() as s:
-        criterion = await repo.criterion_by_message(
-            s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts, lock=True
+        criterion = await verdicts.criterion_by_message(
+            session=s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts, lock=True
         )
         if criterion is None or criterion.id is None:
             return False
         team_id, criterion_id = target.team_id, criterion.id
-        evaluators = await repo.evaluator_ids(s, team_id=team_id, poc_id=criterion.poc_id)
-        history = await repo.vote_history(s, team_id=team_id, criterion_id=criterion_id)
+        evaluators = await verdicts.evaluator_ids(
+            session=s, team_id=team_id, poc_id=criterion.poc_id
+        )
+        history = await verdicts.vote_history(session=s, team_id=team_id, criterion_id=criterion_id)
         missing = missing_votes(history, reactions, evaluators, watermark=watermark)
         # The history is replayed in time order: what we learn now comes after everything
         # stored, even when a stored event's time (Slack's clock) is ahead of ours.
@@ -192,8 +196,8 @@ async def apply_reactions(
         for user, reaction, added in missing:
             verdict = reaction_verdict(reaction)
             assert verdict is not None
-            recorded += await repo.record_reaction(
-                s,
+            recorded += await verdicts.record_reaction(
+                session=s,
                 team_id=team_id,
                 criterion_id=criterion_id,
                 user_id=user,
@@ -206,9 +210,11 @@ async def apply_reactions(
         if not recorded:
             return False
         state = effective_verdict(
-            await repo.votes_for(s, team_id=team_id, criterion_id=criterion_id)
+            await verdicts.votes_for(session=s, team_id=team_id, criterion_id=criterion_id)
         )
-        await repo.set_verdict(s, team_id=team_id, criterion_id=criterion_id, state=state)
+        await verdicts.set_verdict(
+            session=s, team_id=team_id, criterion_id=criterion_id, state=state
+        )
     log.info("reconciled criterion %s: %d vote(s) recovered from Slack", criterion_id, recorded)
     return True
 
@@ -224,8 +230,8 @@ async def refresh_criterion_message(
     lock = _UPDATING.setdefault(criterion_id, asyncio.Lock())
     async with lock:
         async with db.session() as s:
-            poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
-            votes = await repo.votes_for(s, team_id=team_id, criterion_id=criterion_id)
+            poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
+            votes = await verdicts.votes_for(session=s, team_id=team_id, criterion_id=criterion_id)
         if poc is None:
             return
         criterion = next(c for c in poc.criteria if c.id == criterion_id)
@@ -414,7 +420,7 @@ class Reconciler:
         if last is not None and now - last < self.every:
             return
         async with self.db.session() as s:
-            found = await repo.criterion_messages(s, team_id=team_id)
+            found = await verdicts.criterion_messages(session=s, team_id=team_id)
         self.queue.extend(Target(team_id, channel, ts) for channel, ts in found)
         self.last_pass[team_id] = now
 

@@ -32,9 +32,9 @@ from bot.governance import DEFAULT_NUDGE_HOUR, due_nudges
 from bot.privacy import ChannelInfo, internal_targets, is_shared
 from bot.startup import open_database
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
-from storage import repo
+from storage import sentlog, snapshots
 from storage.db import Database
-from storage.repo import LogRow, NudgeStatus
+from storage.sentlog import LogRow, NudgeStatus
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,9 @@ async def plan(
     since = (now - timedelta(days=1)).date()
     with gc_paused():
         async with db.session() as s:
-            pocs = await repo.load_pocs(s, team_ids=teams)
-            rows = await repo.sent_log(s, team_ids=teams, since=since)
-            refusing = await repo.blocked_destinations(s, team_ids=teams)
+            pocs = await snapshots.load_pocs(session=s, team_ids=teams)
+            rows = await sentlog.sent_log(session=s, team_ids=teams, since=since)
+            refusing = await sentlog.blocked_destinations(session=s, team_ids=teams)
         logged: defaultdict[tuple[int, str, date], list[LogRow]] = defaultdict(list)
         for row in rows:
             logged[(row.poc_id, row.key, row.local_date)].append(row)
@@ -128,7 +128,7 @@ def _due(
             or (r.status != NudgeStatus.blocked and r.destination not in blocked)
         ]
         if live:
-            again = [r.id for r in live if repo.retakeable(r, now)]
+            again = [r.id for r in live if sentlog.retakeable(r, now)]
             if again:
                 d.nudges.append(n)
                 d.retake.extend(again)
@@ -251,24 +251,24 @@ async def sweep(
 
 async def _count_live(db: Database, teams: Sequence[str]) -> int:
     async with db.session() as s:
-        return await repo.count_live_pocs(s, team_ids=teams)
+        return await snapshots.count_live_pocs(session=s, team_ids=teams)
 
 
-async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[repo.Claim]:
+async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[sentlog.Claim]:
     """One row per placed nudge and destination, and the rows to try again, in bulk.
 
     Nothing is read first: the unique key and the retake's own condition decide, so a sweep
     that was faster keeps what it claimed.
     """
     wanted = [
-        repo.NewClaim(d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, destination)
+        sentlog.NewClaim(d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, destination)
         for d in due
         for n in d.unplaced
         for destination in d.destinations.get(n.key, ())
     ]
     retake = [row_id for d in due for row_id in d.retake]
     async with db.transaction() as s:
-        return await repo.claim_nudges(s, wanted=wanted, retake=retake, now=now)
+        return await sentlog.claim_nudges(session=s, wanted=wanted, retake=retake, now=now)
 
 
 async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) -> int:
@@ -287,7 +287,7 @@ async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) 
         teams = None
         if client is None:
             async with db.session() as s:
-                teams = await repo.team_ids(s)
+                teams = await snapshots.team_ids(session=s)
         report = await sweep(
             db, client, at, teams=teams, nudge_hour=settings.nudge_hour, dry_run=dry_run
         )

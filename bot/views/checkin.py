@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import LIVE_FORMATS, CheckinFormat, Health, Poc
+from bot.domain import LIVE_FORMATS, Checkin, CheckinFormat, Health, Poc
 from bot.governance import local_today
 from bot.views.forms import State, field, input_block, select, text_input
 from bot.views.text import clip, context, escape, option, plain, section, user
@@ -44,6 +44,18 @@ class CheckinInput:
     @property
     def counts_for_sponsor(self) -> bool:
         return self.sponsor_present and self.format in LIVE_FORMATS
+
+    def as_checkin(self, *, logged_by: str) -> Checkin:
+        """What is stored (the attendees are stored beside it)."""
+        return Checkin(
+            held_on=self.held_on,
+            format=self.format,
+            sponsor_present=self.sponsor_present,
+            health=self.health,
+            summary=self.summary,
+            blockers=self.blockers,
+            logged_by=logged_by,
+        )
 
 
 def checkin_modal(poc: Poc, *, today: date) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain import COUNTING_ENGAGEMENTS, EngagementKind, Poc, Role
+from bot.domain import COUNTING_ENGAGEMENTS, Engagement, EngagementKind, Poc, Role
 from bot.views.checkin import _past_date
 from bot.views.forms import State, field, input_block, select, text_input
 from bot.views.text import clip, context, escape, option, plain, section, user
@@ -44,6 +44,10 @@ class EngagementInput:
     @property
     def counts(self) -> bool:
         return self.kind in COUNTING_ENGAGEMENTS
+
+    def as_engagement(self, *, at: datetime) -> Engagement:
+        """What is stored: the engagement, at `at` (when on `held_on` it is recorded)."""
+        return Engagement(at=at, kind=self.kind, who=self.who, outcome=self.outcome, role=self.role)
 
 
 @dataclass(frozen=True, slots=True)

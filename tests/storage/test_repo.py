@@ -21,11 +21,10 @@ from bot.domain import (
     Status,
     Verdict,
 )
-from storage import models as m
-from storage import repo
+from storage import sentlog, snapshots, verdicts, writes
 from storage.db import Database, async_url
 from storage.migrate import alembic_config, current_revision, upgrade
-from tests.queries import counting
+from tests.queries import counting, sent_rows
 
 NOW = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
@@ -61,16 +60,16 @@ def new_poc(channel: str = "C1", **kw: object) -> NewPoc:
 
 async def create(db: Database, team: str = "T1", **kw: object) -> int:
     async with db.transaction() as s:
-        return await repo.create_poc(s, team_id=team, new=new_poc(**kw), now=NOW)
+        return await writes.create_poc(session=s, team_id=team, new=new_poc(**kw), now=NOW)
 
 
-async def first_criterion(db: Database, poc_id: int) -> m.Criterion:
-    """A criterion on the POC's first use case."""
+async def first_criterion(db: Database, poc_id: int) -> int:
+    """A criterion on the POC's first use case; returns its id."""
     async with db.transaction() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
         assert poc is not None
-        return await repo.add_criterion(
-            s,
+        return await writes.add_criterion(
+            session=s,
             team_id="T1",
             poc_id=poc_id,
             use_case_id=poc.use_cases[0].id,
@@ -96,7 +95,7 @@ async def test_migration_from_empty_is_idempotent(db: Database) -> None:
 async def test_a_poc_round_trips_with_aware_utc_timestamps(db: Database) -> None:
     poc_id = await create(db)
     async with db.session() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
     assert poc is not None
     assert (poc.prospect, poc.tz, poc.cadence, poc.skin) == (
         "Acme",
@@ -122,37 +121,43 @@ async def test_a_poc_round_trips_with_aware_utc_timestamps(db: Database) -> None
 async def test_naive_timestamps_are_refused(db: Database) -> None:
     with pytest.raises(Exception, match="naive"):
         async with db.transaction() as s:
-            await repo.create_poc(s, team_id="T1", new=new_poc(), now=NOW.replace(tzinfo=None))
+            await writes.create_poc(
+                session=s, team_id="T1", new=new_poc(), now=NOW.replace(tzinfo=None)
+            )
 
 
 async def test_every_read_is_scoped_by_team(db: Database) -> None:
     mine = await create(db, "T1")
     theirs = await create(db, "T2", channel="C1")  # same channel id in another workspace
     async with db.session() as s:
-        assert await repo.poc_row(s, team_id="T1", poc_id=theirs) is None
-        assert await repo.load_poc(s, team_id="T1", poc_id=theirs) is None
-        here = await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1")
+        assert await snapshots.load_poc(session=s, team_id="T1", poc_id=theirs) is None
+        here = await snapshots.live_poc_for_channel(session=s, team_id="T1", channel_id="C1")
         assert here is not None and here.id == mine
-        assert [p.id for p in await repo.load_pocs(s, team_id="T2")] == [theirs]
-        assert [p.id for p in await repo.pocs_for_member(s, team_id="T2", user_id="USE")] == [
-            theirs
-        ]
+        assert [p.id for p in await snapshots.load_pocs(session=s, team_id="T2")] == [theirs]
+        assert [
+            p.id for p in await snapshots.pocs_for_member(session=s, team_id="T2", user_id="USE")
+        ] == [theirs]
         # The scheduler reads the teams whose tokens it holds, and no team is never all teams.
-        assert [p.id for p in await repo.load_pocs(s, team_ids=["T1"])] == [mine]
-        assert {p.id for p in await repo.load_pocs(s, team_ids=["T1", "T2"])} == {mine, theirs}
+        assert [p.id for p in await snapshots.load_pocs(session=s, team_ids=["T1"])] == [mine]
+        assert {p.id for p in await snapshots.load_pocs(session=s, team_ids=["T1", "T2"])} == {
+            mine,
+            theirs,
+        }
         with pytest.raises(ValueError, match="exactly one"):
-            await repo.load_pocs(s)
+            await snapshots.load_pocs(session=s)
 
 
 async def test_live_poc_for_channel_skips_finished_ones(db: Database) -> None:
     old = await create(db)
     async with db.transaction() as s:
-        await repo.update_poc(s, team_id="T1", poc_id=old, now=NOW, status=Status.won)
+        await writes.update_poc(session=s, team_id="T1", poc_id=old, now=NOW, status=Status.won)
     async with db.session() as s:
-        assert await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1") is None
+        assert (
+            await snapshots.live_poc_for_channel(session=s, team_id="T1", channel_id="C1") is None
+        )
     new = await create(db)
     async with db.session() as s:
-        found = await repo.live_poc_for_channel(s, team_id="T1", channel_id="C1")
+        found = await snapshots.live_poc_for_channel(session=s, team_id="T1", channel_id="C1")
     assert found is not None and found.id == new
 
 
@@ -161,10 +166,10 @@ async def test_load_pocs_query_count_does_not_grow(db: Database) -> None:
         await create(db, channel=f"C{i}")
     with counting(db) as statements:
         async with db.session() as s:
-            one = await repo.load_pocs(s, team_id="T1", poc_ids=[1])
+            one = await snapshots.load_pocs(session=s, team_id="T1", poc_ids=[1])
             for_one = len(statements)
             statements.clear()
-            many = await repo.load_pocs(s, team_id="T1")
+            many = await snapshots.load_pocs(session=s, team_id="T1")
             for_many = len(statements)
     assert len(one) == 1 and len(many) == 12
     assert for_one == for_many == 11
@@ -177,8 +182,8 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
     await first_criterion(db, poc_id)
     with counting(db) as statements:
         async with db.session() as s:
-            outline = await repo.load_poc(s, team_id="T1", poc_id=poc_id, outline=True)
-            whole = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+            outline = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id, outline=True)
+            whole = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
     assert outline is not None and whole is not None
     assert len(statements) == 4 + 11
     assert outline.use_cases == whole.use_cases and outline.milestones == whole.milestones
@@ -188,10 +193,10 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
 
 async def test_a_retried_reaction_event_is_recorded_once(db: Database) -> None:
     poc_id = await create(db)
-    c = await first_criterion(db, poc_id)
+    criterion_id = await first_criterion(db, poc_id)
     args = dict(
         team_id="T1",
-        criterion_id=c.id,
+        criterion_id=criterion_id,
         user_id="UCH",
         reaction="white_check_mark",
         verdict=Verdict.passed,
@@ -200,27 +205,28 @@ async def test_a_retried_reaction_event_is_recorded_once(db: Database) -> None:
         event_key="Ev1",
     )
     async with db.transaction() as s:
-        assert await repo.record_reaction(s, **args) is True  # type: ignore[arg-type]
+        assert await verdicts.record_reaction(session=s, **args) is True  # type: ignore[arg-type]
     async with db.transaction() as s:
-        assert await repo.record_reaction(s, **args) is False  # type: ignore[arg-type]
+        assert await verdicts.record_reaction(session=s, **args) is False  # type: ignore[arg-type]
     async with db.session() as s:
-        assert len(await repo.votes_for(s, team_id="T1", criterion_id=c.id)) == 1  # type: ignore[arg-type]
+        assert (
+            len(await verdicts.votes_for(session=s, team_id="T1", criterion_id=criterion_id)) == 1
+        )
         # Another team's history is separate even with the same event key.
-        assert await repo.votes_for(s, team_id="T2", criterion_id=c.id) == []  # type: ignore[arg-type]
+        assert await verdicts.votes_for(session=s, team_id="T2", criterion_id=criterion_id) == []
 
 
 async def _claim(db: Database, poc_id: int, when: datetime = NOW) -> int | None:
+    """One claim of today's cadence nudge through the sweep's path: insert its key, or take
+    back the row that has it (the SQL decides whether that row may be taken)."""
+    async with db.session() as s:
+        rows = await sentlog.sent_log(session=s, team_ids=["T1"], since=date(2026, 11, 16))
+    wanted = sentlog.NewClaim("T1", poc_id, "cadence", "cadence", date(2026, 11, 16), "C1")
     async with db.transaction() as s:
-        return await repo.claim_nudge(
-            s,
-            team_id="T1",
-            poc_id=poc_id,
-            key="cadence",
-            kind="cadence",
-            local_date=date(2026, 11, 16),
-            channel_id="C1",
-            now=when,
+        claims = await sentlog.claim_nudges(
+            session=s, wanted=[wanted], retake=[r.id for r in rows], now=when
         )
+    return claims[0].id if claims else None
 
 
 async def test_the_sent_log_key_holds_under_concurrent_claimers(db: Database) -> None:
@@ -229,8 +235,7 @@ async def test_the_sent_log_key_holds_under_concurrent_claimers(db: Database) ->
     results = await asyncio.gather(*(_claim(db, poc_id) for _ in range(8)))
     winners = [r for r in results if r is not None]
     assert len(winners) == 1
-    async with db.session() as s:
-        rows = await repo.nudge_log(s, team_id="T1", poc_id=poc_id)
+    rows = await sent_rows(db, team_id="T1", poc_id=poc_id)
     assert [(r.status, r.attempts) for r in rows] == [("claimed", 1)]
 
 
@@ -239,18 +244,20 @@ async def test_a_failed_nudge_can_be_claimed_again_but_a_sent_one_cannot(db: Dat
     first = await _claim(db, poc_id)
     assert first is not None
     async with db.transaction() as s:
-        await repo.finish_nudges(
-            s, ids=[first], status=repo.NudgeStatus.failed, now=NOW, error="http_500"
+        await sentlog.finish_nudges(
+            session=s, ids=[first], status=sentlog.NudgeStatus.failed, now=NOW, error="http_500"
         )
-    again = await asyncio.gather(*(_claim(db, poc_id) for _ in range(4)))
+    # Not at once: Slack may still show a failed post for LATE_LANDING; then one claimer wins.
+    assert await _claim(db, poc_id) is None
+    later = NOW + sentlog.LATE_LANDING
+    again = await asyncio.gather(*(_claim(db, poc_id, later) for _ in range(4)))
     assert [r for r in again if r is not None] == [first]
     async with db.transaction() as s:
-        await repo.finish_nudges(
-            s, ids=[first], status=repo.NudgeStatus.sent, now=NOW, message_ts="1.000100"
+        await sentlog.finish_nudges(
+            session=s, ids=[first], status=sentlog.NudgeStatus.sent, now=NOW, message_ts="1.000100"
         )
-    assert await _claim(db, poc_id) is None
-    async with db.session() as s:
-        (row,) = await repo.nudge_log(s, team_id="T1", poc_id=poc_id)
+    assert await _claim(db, poc_id, later + sentlog.STALE_CLAIM * 2) is None
+    (row,) = await sent_rows(db, team_id="T1", poc_id=poc_id)
     assert (row.status, row.attempts, row.message_ts, row.last_error) == (
         "sent",
         2,
@@ -262,8 +269,8 @@ async def test_a_failed_nudge_can_be_claimed_again_but_a_sent_one_cannot(db: Dat
 async def test_scope_changes_resolve_once(db: Database) -> None:
     poc_id = await create(db)
     async with db.transaction() as s:
-        change = await repo.add_scope_change(
-            s,
+        change = await writes.add_scope_change(
+            session=s,
             team_id="T1",
             poc_id=poc_id,
             kind=ScopeChangeKind.use_case_added,
@@ -272,33 +279,46 @@ async def test_scope_changes_resolve_once(db: Database) -> None:
         )
     async with db.transaction() as s:
         assert (
-            await repo.resolve_scope_change(
-                s,
+            await writes.resolve_scope_change(
+                session=s,
                 team_id="T2",
                 change_id=change,
                 resolution=ScopeResolution.parked,
                 by="U",
                 now=NOW,
             )
-            is None
+            is False
         )
-        done = await repo.resolve_scope_change(
-            s, team_id="T1", change_id=change, resolution=ScopeResolution.parked, by="U", now=NOW
+        done = await writes.resolve_scope_change(
+            session=s,
+            team_id="T1",
+            change_id=change,
+            resolution=ScopeResolution.parked,
+            by="U",
+            now=NOW,
         )
-        assert done is not None and done.resolution == ScopeResolution.parked
-        again = await repo.resolve_scope_change(
-            s, team_id="T1", change_id=change, resolution=ScopeResolution.accepted, by="U", now=NOW
+        assert done is True
+        again = await writes.resolve_scope_change(
+            session=s,
+            team_id="T1",
+            change_id=change,
+            resolution=ScopeResolution.accepted,
+            by="U",
+            now=NOW,
         )
-        assert again is None
+        assert again is False
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
+    assert poc is not None
+    assert [c.resolution for c in poc.scope_changes] == [ScopeResolution.parked]
 
 
 async def test_snooze_upserts(db: Database) -> None:
     poc_id = await create(db)
     for until in (date(2026, 11, 17), date(2026, 11, 18)):
         async with db.transaction() as s:
-            await repo.snooze(s, team_id="T1", poc_id=poc_id, key="cadence", until=until)
+            await writes.snooze(session=s, team_id="T1", poc_id=poc_id, key="cadence", until=until)
     async with db.session() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
     assert poc is not None and dict(poc.snoozed_until) == {"cadence": date(2026, 11, 18)}
 
 
@@ -307,12 +327,12 @@ async def test_last_seen_touches_only_live_pocs_in_that_channel(db: Database) ->
     await create(db, channel="C2")
     later = NOW + timedelta(hours=3)
     async with db.transaction() as s:
-        changed = await repo.touch_last_seen(
-            s, team_id="T1", channel_id="C1", user_id="UCH", at=later
+        changed = await writes.touch_last_seen(
+            session=s, team_id="T1", channel_id="C1", user_id="UCH", at=later
         )
     assert changed == 1
     async with db.session() as s:
-        pocs = {p.id: p for p in await repo.load_pocs(s, team_id="T1")}
+        pocs = {p.id: p for p in await snapshots.load_pocs(session=s, team_id="T1")}
     assert pocs[here].person(Role.champion).last_seen_at == later  # type: ignore[union-attr]
     other = next(p for i, p in pocs.items() if i != here)
     assert other.person(Role.champion).last_seen_at is None  # type: ignore[union-attr]
