@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.deps import close_client, web_client
 from bot.sandbox.slack_api import Call, SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, DeliveryReport
-from scheduler.sweep import Due, sweep
+from scheduler.due import Due
+from scheduler.sweep import sweep
 from storage.db import Database
 from storage.sentlog import Claim
 from tests.queries import sent_rows

@@ -120,3 +120,30 @@ def acted_blocks(blocks: list[dict[str, Any]], *, key: str, note: str) -> list[d
         else:
             out.append(b)
     return out
+
+
+def refusal_notice(poc: Poc, destination: str, *, is_dm: bool, error: str) -> str:
+    """What the SE (or AE) reads, once, when a destination refuses the POC's nudges."""
+    prospect = escape(poc.prospect)
+    if is_dm:
+        return (
+            f"I can't send direct messages to <@{destination}> ({error}), so the "
+            f"{prospect} POC's internal alerts no longer reach them. They still reach the "
+            "other owners."
+        )
+    if destination != poc.channel_id:
+        return (
+            f"I couldn't post the {prospect} POC's internal alerts in "
+            f"<#{destination}> ({error}). Type `/invite @pocbot` there; until then "
+            "they come to you and the AE by direct message."
+        )
+    why = {
+        "not_in_channel": "I'm not a member of it. Type `/invite @pocbot` there",
+        "channel_not_found": "I can't find it any more (deleted, or private without me). "
+        "Invite me with `/invite @pocbot` there, or start the POC again in its new channel",
+        "is_archived": "it is archived. Unarchive it and type `/invite @pocbot`",
+    }[error]
+    return (
+        f"I couldn't post today's reminders for the {prospect} POC in "
+        f"<#{poc.channel_id}>: {why}. I've paused its nudges there until then."
+    )

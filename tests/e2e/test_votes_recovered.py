@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from bot.domain import Verdict
+from bot.recovery import PACE, recovery_for
 from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message
 from scheduler.clock import Clock as SweepClock
-from scheduler.reconcile import PACE, Reconciler, recovery_for
+from scheduler.reconcile import Reconciler
 from storage import verdicts
 from storage.db import Database
 from tests.blockkit import check_everything_sent

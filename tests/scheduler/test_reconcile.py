@@ -13,14 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain import Criterion, Verdict
 from bot.governance import Vote
 from bot.sandbox.slack_api import SlackStandIn
-from scheduler.reconcile import (
-    Outcome,
-    Reconciler,
-    Target,
-    apply_reactions,
-    missing_votes,
-    reconcile_message,
-)
+from bot.votes import Outcome, Target, apply_reactions, missing_votes, reconcile_message
+from scheduler.reconcile import Reconciler
 from storage import snapshots, verdicts, writes
 from storage.db import Database
 from tests.scheduler.seed import AE, CHAMPION, SE, TEAM, new_poc, seed_poc

@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.sandbox.slack_api import SlackStandIn
-from scheduler.sweep import _claim, place, plan
+from scheduler.due import place, plan
+from scheduler.sweep import _claim
 from storage import models as m
 from storage.db import Database
 from tests.queries import counting, sent_rows
