@@ -35,8 +35,9 @@ class Role(StrEnum):
     evaluator = "evaluator"
 
 
-#: The prospect's sponsors: engaging any of them counts as sponsor engagement.
-SPONSOR_ROLES = frozenset({Role.champion, Role.business_sponsor, Role.exec_sponsor})
+#: The prospect's sponsors: engaging any of them counts as sponsor engagement. Most senior
+#: first: the order they are listed in.
+SPONSOR_ROLES = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
 
 
 class Verdict(StrEnum):

@@ -16,7 +16,6 @@ from handlers import (
     readout,
     scope,
     sponsor,
-    status,
 )
 from handlers.guard import Listeners
 
@@ -29,7 +28,6 @@ FLOWS = (
     checkins,
     sponsor,
     scope,
-    status,
     readout,
     home,
     actions,

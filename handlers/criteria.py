@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,7 +23,8 @@ from bot.views.criteria import (
 )
 from bot.views.text import escape
 from handlers.guard import Listeners
-from handlers.request import Command, Submission, tell_user
+from handlers.replies import tell_user
+from handlers.request import Command, Submission
 from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
@@ -41,10 +40,7 @@ async def open_criteria(cmd: Command) -> None:
     await cmd.client.views_open(trigger_id=cmd.trigger_id, view=criteria_modal(poc))
 
 
-async def submit_criterion(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_criterion(sub: Submission) -> None:
     deps, team_id, user_id = sub.deps, sub.team_id, sub.user_id
     # Before the ack only the use cases and the kickoff matter: the outline is 4 queries
     # where the whole POC is 11 (the message is rendered from the whole POC, after).
@@ -53,18 +49,18 @@ async def submit_criterion(
         return
     form, errors = read_criterion(sub.values, poc)
     if form is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     lint = lint_criterion(form.statement, form.method)
     if lint.warnings and not form.save_anyway:
-        await ack(response_action="errors", errors=lint_errors(lint))
+        await sub.show_errors(lint_errors(lint))
         return
 
     now = deps.clock()
     late = after_kickoff(poc, now)
     async with sub.once() as s:
         if s is None:  # a replay of a submission already stored
-            await ack()
+            await sub.ack()
             return
         use_case_id = form.use_case_id
         if use_case_id is None:
@@ -97,10 +93,10 @@ async def submit_criterion(
         if late and form.use_case_id is not None:
             # A criterion for a new use case is part of that change: one warning, not two.
             await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
-    await ack()
+    await sub.ack()
     async with deps.follow_ups:
         await post_criterion(
-            client,
+            sub.client,
             deps,
             team_id=team_id,
             poc_id=poc.id,
@@ -161,4 +157,4 @@ async def post_criterion(
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_criterion)
+    app.submission(CALLBACK)(submit_criterion)

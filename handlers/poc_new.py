@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,9 +13,11 @@ from bot.governance import Act, qualify
 from bot.privacy import ChannelInfo, post_internal
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
+from bot.views.refusals import refusal
 from bot.views.text import escape
 from handlers.guard import Listeners
-from handlers.request import Command, Submission, refusal, tell_user, user_tz
+from handlers.replies import tell_user, user_tz
+from handlers.request import Command, Submission
 from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
@@ -43,10 +42,7 @@ async def open_new_poc(cmd: Command) -> None:
     )
 
 
-async def submit_new_poc(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_new_poc(sub: Submission) -> None:
     deps, team_id = sub.deps, sub.team_id
     if not sub.may(Act.start_poc, None):
         await sub.refuse(refusal(Act.start_poc, None))
@@ -55,12 +51,12 @@ async def submit_new_poc(
     now = deps.clock()
     new, errors = read_new_poc(sub.values, now=now, tz=meta.tz, created_by=sub.user_id)
     if new is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     try:
         async with sub.once() as s:
             if s is None:  # this very submission was already stored: a replay
-                await ack()
+                await sub.ack()
                 return
             existing = await snapshots.live_poc_for_channel(
                 session=s, team_id=team_id, channel_id=new.channel_id
@@ -75,13 +71,15 @@ async def submit_new_poc(
             field="channel",
         )
         return
-    await ack()
+    await sub.ack()
 
     async with deps.follow_ups:
         async with deps.db.session() as s:
             poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
         assert poc is not None
-        await announce(client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel)
+        await announce(
+            sub.client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel
+        )
 
 
 async def announce(
@@ -154,4 +152,4 @@ async def ensure_member(client: AsyncWebClient, channels: ChannelInfo, channel_i
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_new_poc)
+    app.submission(CALLBACK)(submit_new_poc)

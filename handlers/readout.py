@@ -4,10 +4,7 @@ validation sign-off, which closes that milestone and hands over to the AE."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -25,7 +22,8 @@ from bot.views.readout import (
     signoff_text,
 )
 from handlers.guard import Listeners
-from handlers.request import Click, Command, tell_user
+from handlers.replies import tell_user
+from handlers.request import Click, Command
 from storage import writes
 
 log = logging.getLogger(__name__)
@@ -47,7 +45,7 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
     now = deps.clock()
     try:
         await client.chat_postMessage(
-            channel=poc.channel_id, text=readout_text(poc, now), blocks=readout_blocks(poc, now)
+            channel=poc.channel_id, text=readout_text(poc), blocks=readout_blocks(poc)
         )
     except SlackApiError as e:
         await tell_user(
@@ -76,18 +74,7 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
         )
 
 
-async def answer_readout(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> None:
-    await ack()
-    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
-    poc = await click.poc(Act.answer_readout)
-    if poc is None:
-        return
+async def answer_readout(click: Click, poc: Poc) -> None:
     team_id, user_id = click.team_id, click.user_id
     agreed = click.action_id == AGREE
     now = click.deps.clock()
@@ -106,7 +93,7 @@ async def answer_readout(
                 by=user_id,
                 now=now,
             )
-    message = body.get("message")
+    message = click.body.get("message")
     thread = message.get("ts") if isinstance(message, dict) else None
     if agreed:
         text, blocks = (
@@ -114,9 +101,9 @@ async def answer_readout(
             signoff_blocks(poc, sponsor_id=user_id),
         )
     else:
-        text, blocks = disagree_text(poc, user_id=user_id), disagree_blocks(poc, user_id=user_id)
+        text, blocks = disagree_text(user_id=user_id), disagree_blocks(user_id=user_id)
     try:
-        await client.chat_postMessage(
+        await click.client.chat_postMessage(
             channel=click.channel_id or poc.channel_id,
             thread_ts=thread,
             text=text,
@@ -128,5 +115,5 @@ async def answer_readout(
 
 
 def register(app: Listeners) -> None:
-    app.action(AGREE)(answer_readout)
-    app.action(DISAGREE)(answer_readout)
+    app.click(AGREE, Act.answer_readout)(answer_readout)
+    app.click(DISAGREE, Act.answer_readout)(answer_readout)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import ScopeResolution
+from bot.domain import Poc, ScopeResolution
 from bot.governance import Act
 from bot.views.text import clip, escape, section, user
 from handlers.guard import Listeners
-from handlers.request import Click, Command, show_acted
+from handlers.replies import show_acted
+from handlers.request import Click, Command
 from storage import writes
 
 log = logging.getLogger(__name__)
@@ -50,24 +47,14 @@ async def park_request(cmd: Command) -> None:
         await cmd.say_privately(f"Parked, but I couldn't post it here ({e.response.get('error')}).")
 
 
-async def resolve_change(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> None:
+async def resolve_change(click: Click, poc: Poc) -> None:
     """[Park for Phase 2] / [Accept change] on a scope-creep nudge; value `poc_id:change_id`."""
-    await ack()
-    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
-    poc = await click.poc(Act.resolve_scope)
-    if poc is None:
-        return
-    change_id = int(click.detail) if click.detail.isdigit() else -1
-    change = next((c for c in poc.scope_changes if c.id == change_id), None)
+    number = click.value.number if click.value else None
+    change = next((c for c in poc.scope_changes if c.id == number), None)
     if change is None:
         await click.tell("That scope change is not part of this POC any more.")
         return
+    change_id = change.id
     parked = click.action_id == "scope_park"
     resolution = ScopeResolution.parked if parked else ScopeResolution.accepted
     now = click.deps.clock()
@@ -99,9 +86,9 @@ async def resolve_change(
         note = f"✓ Parked for Phase 2 by {user(user_id)}: {escape(clip(change.detail, 200))}"
     else:
         note = f"✓ Accepted into this POC by {user(user_id)}: the plan grows, mind the dates."
-    await show_acted(client, body, key=f"scope_creep:{change_id}", note=note)
+    await show_acted(click.client, click.body, key=f"scope_creep:{change_id}", note=note)
 
 
 def register(app: Listeners) -> None:
-    app.action("scope_park")(resolve_change)
-    app.action("scope_accept")(resolve_change)
+    app.click("scope_park", Act.resolve_scope)(resolve_change)
+    app.click("scope_accept", Act.resolve_scope)(resolve_change)

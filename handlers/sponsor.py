@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import EngagementKind, Poc, Role
@@ -35,13 +32,10 @@ async def open_sponsor(cmd: Command) -> None:
 
 async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
     """Open the sponsor-engagement modal (used by /poc sponsor and stalled-sponsor nudges)."""
-    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc, today=poc.start))
+    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc))
 
 
-async def submit_engagement(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_engagement(sub: Submission) -> None:
     team_id, user_id = sub.team_id, sub.user_id
     poc = await sub.poc(Act.log_engagement)
     if poc is None:
@@ -49,12 +43,12 @@ async def submit_engagement(
     now = sub.deps.clock()
     engagement, errors = read_engagement(sub.values, now=now, tz=poc.tz, poc=poc)
     if engagement is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     at = local_noon(engagement.held_on, poc.tz, now)
     async with sub.once() as s:
         if s is None:  # a replay of an engagement already logged
-            await ack()
+            await sub.ack()
             return
         await writes.add_engagement(
             session=s,
@@ -66,16 +60,16 @@ async def submit_engagement(
         briefing = engagement.kind in (EngagementKind.briefing, EngagementKind.meeting)
         if briefing and engagement.role == Role.exec_sponsor:
             await writes.mark_briefed(session=s, team_id=team_id, poc_id=poc.id, at=at)
-    await ack()
+    await sub.ack()
     async with sub.deps.follow_ups:
         await post_internal(
-            client,
+            sub.client,
             poc,
             cache=sub.deps.channels,
-            text=engagement_text(poc, engagement, logged_by=user_id),
+            text=engagement_text(poc, engagement),
             blocks=engagement_blocks(poc, engagement, logged_by=user_id),
         )
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_engagement)
+    app.submission(CALLBACK)(submit_engagement)

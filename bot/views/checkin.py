@@ -5,7 +5,6 @@ Block ids are a contract: held_on, format, attendees, sponsor_present, summary, 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from bot.domain import LIVE_FORMATS, Checkin, CheckinFormat, Health, Poc
 from bot.governance import local_today
 from bot.views.forms import State, field, input_block, select, text_input
 from bot.views.text import clip, context, escape, option, plain, section, user
+from bot.views.values import modal_metadata
 
 CALLBACK = "poc_checkin"
 FORMAT_LABELS = {
@@ -58,15 +58,15 @@ class CheckinInput:
         )
 
 
-def checkin_modal(poc: Poc, *, today: date) -> dict[str, Any]:
-    del today  # "today" is typed by default: parsed in the user's timezone on submission
+def checkin_modal(poc: Poc) -> dict[str, Any]:
+    """ "When" says "today" until changed: parsed in the user's timezone on submission."""
     return {
         "type": "modal",
         "callback_id": CALLBACK,
         "title": plain("Log a check-in"),
         "submit": plain("Log it"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "private_metadata": modal_metadata(poc.id),
         "blocks": [
             section(
                 f"*{escape(poc.prospect)}* — meetings and calls keep the cadence; email doesn't."
@@ -166,6 +166,5 @@ def checkin_blocks(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> list[d
     return [section("\n".join(lines)), context(" · ".join(notes))]
 
 
-def checkin_text(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> str:
-    del logged_by
+def checkin_text(poc: Poc, checkin: CheckinInput) -> str:
     return f"Check-in for {escape(poc.prospect)}: {clip(escape(checkin.summary), 200)}"

@@ -23,6 +23,7 @@ from bot.views.text import (
     fit_blocks,
     section,
 )
+from bot.views.values import button_value
 
 T = TypeVar("T")
 
@@ -55,9 +56,10 @@ ICONS = {
 
 
 def value(poc: Poc, nudge: Nudge, action_id: str) -> str:
+    """The scope-creep buttons name the scope change; every other one the nudge's key."""
     if action_id in ("scope_park", "scope_accept"):
-        return f"{poc.id}:{nudge.subject}"
-    return f"{poc.id}:{nudge.key}"
+        return button_value(poc.id, nudge.subject)
+    return button_value(poc.id, nudge.key)
 
 
 def safe_text(poc: Poc, text: str) -> str:
@@ -98,7 +100,7 @@ def nudge_blocks(
         icon = ICONS.get(n.kind, "•")
         blocks.append(section(f"{icon} {safe_text(poc, n.text)}", block_id=f"text:{n.key}"))
         own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
-        snooze = button(SNOOZE[0], SNOOZE[1], f"{poc.id}:{n.key}")
+        snooze = button(SNOOZE[0], SNOOZE[1], button_value(poc.id, n.key))
         blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))
     return fit_blocks(blocks)
 

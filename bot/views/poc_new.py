@@ -15,6 +15,7 @@ from bot import dates
 from bot.domain import Cadence, MilestoneKind, NewPoc, Person, Role, Skin
 from bot.governance import MAX_USE_CASES, default_milestones, local_today
 from bot.views.forms import State, field, input_block, select, text_input
+from bot.views.labels import CADENCE_LABELS
 from bot.views.text import option, plain
 
 CALLBACK = "poc_new"
@@ -26,11 +27,6 @@ SKIN_LABELS = {
     Skin.collaborative: "Collaborative: agreed rules and effort",
     Skin.funded: "Funded: the client pays for some or all of it",
     Skin.conditional_po: "Conditional purchase order",
-}
-CADENCE_LABELS = {
-    Cadence.twice_weekly: "Twice a week",
-    Cadence.weekly: "Weekly",
-    Cadence.biweekly: "Every two weeks",
 }
 DATE_HINT = (
     "Natural language works: 'today', 'next Monday', 'in 2 weeks', 'Dec 12', 'end of month'."

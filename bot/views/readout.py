@@ -3,10 +3,9 @@ the sponsor's technical validation sign-off asked for — then the hand-over to 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from bot.domain import Poc, Role
+from bot.domain import SPONSOR_ROLES, Poc, Role
 from bot.governance import score
 from bot.views.kickoff import person_label
 from bot.views.status import criterion_line
@@ -22,13 +21,13 @@ from bot.views.text import (
     section,
     user,
 )
+from bot.views.values import button_value
 
 AGREE = "readout_agree"
 DISAGREE = "readout_disagree"
 
 
-def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
-    del now
+def readout_blocks(poc: Poc) -> list[dict[str, Any]]:
     s = score(poc.criteria)
     blocks: list[dict[str, Any]] = [header(f"Read-out: {poc.prospect}")]
     if poc.pain:
@@ -47,17 +46,17 @@ def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
         items = [f"• {escape(clip(p.text, 200))}" for p in poc.parked[:20]]
         more = f"\n…and {len(poc.parked) - 20} more" if len(poc.parked) > 20 else ""
         blocks.append(section("*Parked for Phase 2 (after purchase)*\n" + "\n".join(items) + more))
-    sponsors = ", ".join(
-        person_label(poc, r) for r in (Role.exec_sponsor, Role.business_sponsor, Role.champion)
-    )
+    sponsors = ", ".join(person_label(poc, r) for r in SPONSOR_ROLES)
     ask = [
         section(
             "*Did we meet the success criteria we agreed together?* "
             f"Sponsors ({sponsors}): if yes, this is the technical validation sign-off."
         ),
         actions(
-            button("✅ Agree — technically validated", AGREE, str(poc.id), style="primary"),
-            button("Something is missing", DISAGREE, str(poc.id)),
+            button(
+                "✅ Agree — technically validated", AGREE, button_value(poc.id), style="primary"
+            ),
+            button("Something is missing", DISAGREE, button_value(poc.id)),
             block_id="readout_answer",
         ),
         context("The SE or AE may record a sponsor's answer given in the meeting."),
@@ -66,8 +65,7 @@ def readout_blocks(poc: Poc, now: datetime) -> list[dict[str, Any]]:
     return [*fit_blocks(blocks, MAX_MESSAGE_BLOCKS - len(ask)), *ask]
 
 
-def readout_text(poc: Poc, now: datetime) -> str:
-    del now
+def readout_text(poc: Poc) -> str:
     s = score(poc.criteria)
     return f"Read-out for {escape(poc.prospect)}: {s.passed} of {s.total} criteria passed"
 
@@ -90,12 +88,11 @@ def signoff_text(poc: Poc, *, sponsor_id: str) -> str:
     )
 
 
-def disagree_blocks(poc: Poc, *, user_id: str) -> list[dict[str, Any]]:
-    return [section(disagree_text(poc, user_id=user_id))]
+def disagree_blocks(*, user_id: str) -> list[dict[str, Any]]:
+    return [section(disagree_text(user_id=user_id))]
 
 
-def disagree_text(poc: Poc, *, user_id: str) -> str:
-    del poc
+def disagree_text(*, user_id: str) -> str:
     return (
         f"{user(user_id)} isn't ready to sign off. What is missing? Reply in this thread; "
         "the SE will follow up before the commercial steps."

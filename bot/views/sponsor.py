@@ -7,23 +7,18 @@ the stalled-sponsor clock; an email or a chat message is logged but does not.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain import COUNTING_ENGAGEMENTS, Engagement, EngagementKind, Poc, Role
+from bot.domain import COUNTING_ENGAGEMENTS, SPONSOR_ROLES, Engagement, EngagementKind, Poc, Role
 from bot.views.checkin import _past_date
 from bot.views.forms import State, field, input_block, select, text_input
+from bot.views.labels import ROLE_LABELS
 from bot.views.text import clip, context, escape, option, plain, section, user
+from bot.views.values import modal_metadata
 
 CALLBACK = "poc_sponsor"
-SPONSOR_ROLES = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
-ROLE_LABELS = {
-    Role.exec_sponsor: "Executive sponsor",
-    Role.business_sponsor: "Business sponsor",
-    Role.champion: "Champion",
-}
 KIND_LABELS = {
     EngagementKind.briefing: "Briefing",
     EngagementKind.meeting: "Meeting",
@@ -97,8 +92,7 @@ def picked_sponsor(poc: Poc, value: str) -> SponsorChoice | None:
     return None
 
 
-def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
-    del today
+def sponsor_modal(poc: Poc) -> dict[str, Any]:
     choices = sponsor_choices(poc)
     if choices:
         who = input_block(
@@ -114,7 +108,7 @@ def sponsor_modal(poc: Poc, *, today: date) -> dict[str, Any]:
         "title": plain("Sponsor engagement"),
         "submit": plain("Log it"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "private_metadata": modal_metadata(poc.id),
         "blocks": [
             section(
                 f"*{escape(poc.prospect)}* — a briefing, meeting or call with a sponsor keeps "
@@ -199,7 +193,6 @@ def engagement_blocks(poc: Poc, e: EngagementInput, *, logged_by: str) -> list[d
     return [section(body), context(f"{counts} · Logged by {user(logged_by)} · internal")]
 
 
-def engagement_text(poc: Poc, e: EngagementInput, *, logged_by: str) -> str:
-    del logged_by
+def engagement_text(poc: Poc, e: EngagementInput) -> str:
     who = who_label(poc, e.who)
     return f"Sponsor engagement for {escape(poc.prospect)}: {e.kind.value} with {who}"

@@ -67,7 +67,7 @@ def make_input(**changes: Any) -> CheckinInput:
 
 def test_modal_contract() -> None:
     poc = make_poc()
-    view = checkin_modal(poc, today=TODAY)
+    view = checkin_modal(poc)
     check_view(view)
     assert view["type"] == "modal"
     assert view["callback_id"] == CALLBACK == "poc_checkin"
@@ -103,7 +103,7 @@ def test_modal_contract() -> None:
 
 
 def test_modal_escapes_the_prospect() -> None:
-    view = checkin_modal(make_poc(prospect=EVIL), today=TODAY)
+    view = checkin_modal(make_poc(prospect=EVIL))
     check_view(view)
     assert_escaped(view["blocks"])
 
@@ -219,7 +219,7 @@ def test_checkin_blocks() -> None:
     assert "VPN access" in text
     assert "Logged by <@USE>" in text
     assert "counts as sponsor engagement" in text
-    assert checkin_text(poc, checkin, logged_by="USE")
+    assert checkin_text(poc, checkin)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_what_people_typed_is_escaped() -> None:
     checkin = make_input(summary=EVIL, blockers=EVIL)
     blocks = checkin_blocks(poc, checkin, logged_by="USE")
     check_blocks(blocks)
-    fallback = checkin_text(poc, checkin, logged_by="USE")
+    fallback = checkin_text(poc, checkin)
     assert_escaped(blocks, fallback)
     assert EVIL_ESCAPED in fallback
 
@@ -265,4 +265,4 @@ def test_long_text_stays_within_limits() -> None:
     checkin = make_input(summary="x" * 2000, blockers="&" * 2000)  # & grows 5x when escaped
     blocks = checkin_blocks(make_poc(prospect="A" * 500), checkin, logged_by="USE")
     check_blocks(blocks)
-    assert len(checkin_text(make_poc(), checkin, logged_by="USE")) <= 4000
+    assert len(checkin_text(make_poc(), checkin)) <= 4000

@@ -16,7 +16,7 @@ def texts(view: dict) -> str:
 
 
 def test_empty_state_explains_poc_new() -> None:
-    view = home_view([], NOW, user_id="USE")
+    view = home_view([], NOW)
     check_view(view)
     assert view["type"] == "home"
     assert "`/poc new`" in texts(view)
@@ -25,7 +25,7 @@ def test_empty_state_explains_poc_new() -> None:
 
 def test_one_poc() -> None:
     poc = make_poc()
-    view = home_view([poc], NOW, user_id="USE")
+    view = home_view([poc], NOW)
     check_view(view)
     text = texts(view)
     assert "*Acme Corp*" in text
@@ -42,7 +42,7 @@ def test_one_poc() -> None:
 
 
 def test_a_finished_poc_shows_its_outcome() -> None:
-    view = home_view([make_poc(status=Status.won)], NOW, user_id="USE")
+    view = home_view([make_poc(status=Status.won)], NOW)
     check_view(view)
     text = texts(view)
     assert "_won_" in text
@@ -52,7 +52,7 @@ def test_a_finished_poc_shows_its_outcome() -> None:
 def test_live_pocs_come_first() -> None:
     won = make_poc(id=1, prospect="Won Inc", status=Status.won)
     live = make_poc(id=2, prospect="Live Ltd")
-    view = home_view([won, live], NOW, user_id="USE")
+    view = home_view([won, live], NOW)
     check_view(view)
     text = texts(view)
     assert text.index("Live Ltd") < text.index("Won Inc")
@@ -71,7 +71,7 @@ def test_two_hundred_pocs_fit_in_100_blocks() -> None:
         )
         for i in range(1, 201)
     ]
-    view = home_view(pocs, NOW, user_id="USE")
+    view = home_view(pocs, NOW)
     check_view(view)
     blocks = view["blocks"]
     assert len(blocks) <= 100
@@ -92,7 +92,7 @@ def test_exactly_as_many_as_fit_has_no_more_line() -> None:
     base = make_poc()
     for n in range(28, 36):
         pocs = [replace(base, id=i, prospect=f"P{i}") for i in range(n)]
-        view = home_view(pocs, NOW, user_id="USE")
+        view = home_view(pocs, NOW)
         check_view(view)
         shown = sum(1 for e in elements(view["blocks"]) if e["action_id"] == "home_status")
         more = [t for t in mrkdwn_texts(view["blocks"]) if "more POCs" in t]
@@ -100,6 +100,6 @@ def test_exactly_as_many_as_fit_has_no_more_line() -> None:
 
 
 def test_escaped() -> None:
-    view = home_view([make_poc(prospect=EVIL)], NOW, user_id="USE")
+    view = home_view([make_poc(prospect=EVIL)], NOW)
     check_view(view)
     assert_escaped(view["blocks"])

@@ -173,17 +173,15 @@ def cases() -> dict[str, Callable[[], Any]]:
     found = every_nudge(poc)
     message = nudges.nudge_blocks(poc, found)
     return {
-        "checkin.checkin_modal": lambda: checkin.checkin_modal(poc, today=TODAY),
+        "checkin.checkin_modal": lambda: checkin.checkin_modal(poc),
         "checkin.checkin_blocks": lambda: checkin.checkin_blocks(poc, a_checkin(), logged_by="U1"),
-        "checkin.checkin_text": lambda: checkin.checkin_text(poc, a_checkin(), logged_by="U1"),
+        "checkin.checkin_text": lambda: checkin.checkin_text(poc, a_checkin()),
         "criteria.criteria_modal": lambda: criteria.criteria_modal(poc, use_case_id=uc.id),
         "criteria.criterion_blocks": lambda: criteria.criterion_blocks(poc, crit, uc, state=state),
         "criteria.criterion_text": lambda: criteria.criterion_text(crit),
         "help.help_blocks": lambda: help.help_blocks(long(3000, "oops ")),
         "help.help_text": lambda: help.help_text(long(3000, "oops ")),
-        "home.home_view": lambda: home.home_view(
-            [replace(poc, id=i) for i in range(40)], NOW, user_id="USE"
-        ),
+        "home.home_view": lambda: home.home_view([replace(poc, id=i) for i in range(40)], NOW),
         "kickoff.kickoff_blocks": lambda: kickoff.kickoff_blocks(poc),
         "kickoff.kickoff_text": lambda: kickoff.kickoff_text(poc),
         "kickoff.verdict_blocks": lambda: kickoff.verdict_blocks(poc, q),
@@ -195,21 +193,20 @@ def cases() -> dict[str, Callable[[], Any]]:
         ),
         "nudges.safe_text": lambda: nudges.safe_text(poc, long(3000, "UCHAMP said ")),
         "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(channel_id="C" * 20, tz="UTC"),
-        "readout.readout_blocks": lambda: readout.readout_blocks(poc, NOW),
-        "readout.readout_text": lambda: readout.readout_text(poc, NOW),
+        "readout.readout_blocks": lambda: readout.readout_blocks(poc),
+        "readout.readout_text": lambda: readout.readout_text(poc),
         "readout.signoff_blocks": lambda: readout.signoff_blocks(poc, sponsor_id="UCHAMP"),
         "readout.signoff_text": lambda: readout.signoff_text(poc, sponsor_id="UCHAMP"),
-        "readout.disagree_blocks": lambda: readout.disagree_blocks(poc, user_id="UCHAMP"),
-        "readout.disagree_text": lambda: readout.disagree_text(poc, user_id="UCHAMP"),
-        "sponsor.sponsor_modal": lambda: sponsor.sponsor_modal(poc, today=TODAY),
+        "readout.disagree_blocks": lambda: readout.disagree_blocks(user_id="UCHAMP"),
+        "readout.disagree_text": lambda: readout.disagree_text(user_id="UCHAMP"),
+        "sponsor.sponsor_modal": lambda: sponsor.sponsor_modal(poc),
         "sponsor.engagement_blocks": lambda: sponsor.engagement_blocks(
             poc, engagement(), logged_by="U1"
         ),
-        "sponsor.engagement_text": lambda: sponsor.engagement_text(
-            poc, engagement(), logged_by="U1"
-        ),
+        "sponsor.engagement_text": lambda: sponsor.engagement_text(poc, engagement()),
         "status.status_blocks": lambda: status_view.status_blocks(poc, NOW, internal=True),
         "status.status_text": lambda: status_view.status_text(poc, NOW),
+        "status.status_modal": lambda: status_view.status_modal(poc, NOW, internal=True),
     }
 
 
@@ -336,8 +333,8 @@ def modals() -> dict[str, dict[str, Any]]:
     return {
         "poc_new": poc_new.new_poc_modal(channel_id="CDEAL", tz="UTC"),
         "criteria": criteria.criteria_modal(poc),
-        "checkin": checkin.checkin_modal(poc, today=TODAY),
-        "sponsor": sponsor.sponsor_modal(poc, today=TODAY),
+        "checkin": checkin.checkin_modal(poc),
+        "sponsor": sponsor.sponsor_modal(poc),
     }
 
 

@@ -13,7 +13,7 @@ from bot.views.readout import (
 )
 from bot.views.text import escape
 from tests.views.checks import assert_escaped, check_blocks, elements, mrkdwn_texts
-from tests.views.factories import AE, CHAMPION, CRITERIA, EVIL, EVIL_ESCAPED, NOW, SE, make_poc
+from tests.views.factories import AE, CHAMPION, CRITERIA, EVIL, EVIL_ESCAPED, SE, make_poc
 
 
 def texts(blocks: list[dict]) -> str:
@@ -21,7 +21,7 @@ def texts(blocks: list[dict]) -> str:
 
 
 def test_the_readout() -> None:
-    blocks = readout_blocks(make_poc(), NOW)
+    blocks = readout_blocks(make_poc())
     check_blocks(blocks)
     assert blocks[0]["type"] == "header" and "Acme Corp" in blocks[0]["text"]["text"]
     text = texts(blocks)
@@ -42,7 +42,7 @@ def test_the_readout() -> None:
 
 
 def test_pending_criteria_are_called_out() -> None:
-    text = texts(readout_blocks(make_poc(), NOW))
+    text = texts(readout_blocks(make_poc()))
     assert "2 still pending" in text
     done = tuple(
         c
@@ -50,14 +50,14 @@ def test_pending_criteria_are_called_out() -> None:
         else Criterion(c.id, c.use_case_id, c.statement, verdict=Verdict.passed)
         for c in CRITERIA
     )
-    text = texts(readout_blocks(make_poc(criteria=done), NOW))
+    text = texts(readout_blocks(make_poc(criteria=done)))
     assert "pending" not in text
     assert "5 of 6 criteria passed" in text
 
 
 def test_the_buttons() -> None:
     poc = make_poc()
-    buttons = {e["action_id"]: e for e in elements(readout_blocks(poc, NOW))}
+    buttons = {e["action_id"]: e for e in elements(readout_blocks(poc))}
     assert set(buttons) == {"readout_agree", "readout_disagree"}
     agree, disagree = buttons["readout_agree"], buttons["readout_disagree"]
     assert agree["text"]["text"] == "✅ Agree — technically validated"
@@ -69,7 +69,7 @@ def test_the_buttons() -> None:
 
 def test_no_pain_and_a_use_case_without_criteria() -> None:
     poc = make_poc(pain="", use_cases=(*make_poc().use_cases, UseCase(4, "Audit trail")))
-    blocks = readout_blocks(poc, NOW)
+    blocks = readout_blocks(poc)
     check_blocks(blocks)
     text = texts(blocks)
     assert "business pain" not in text
@@ -77,7 +77,7 @@ def test_no_pain_and_a_use_case_without_criteria() -> None:
 
 
 def test_missing_sponsors_are_named_as_missing() -> None:
-    blocks = readout_blocks(make_poc(stakeholders=(SE, AE)), NOW)
+    blocks = readout_blocks(make_poc(stakeholders=(SE, AE)))
     check_blocks(blocks)
     assert "not named yet" in texts(blocks)
 
@@ -90,9 +90,9 @@ def test_escaped() -> None:
         criteria=(Criterion(1, 1, EVIL),),
         stakeholders=(Stakeholder(Role.exec_sponsor, name=EVIL),),
     )
-    blocks = readout_blocks(poc, NOW)
+    blocks = readout_blocks(poc)
     check_blocks(blocks)
-    fallback = readout_text(poc, NOW)
+    fallback = readout_text(poc)
     assert_escaped(blocks, fallback)
     assert EVIL_ESCAPED in fallback
 
@@ -100,12 +100,12 @@ def test_escaped() -> None:
 def test_a_huge_readout_fits_in_one_message() -> None:
     use_cases = tuple(UseCase(i, f"Use case {i}") for i in range(1, 70))
     criteria = tuple(Criterion(i, i, "&" * 2900) for i in range(1, 70))
-    blocks = readout_blocks(make_poc(use_cases=use_cases, criteria=criteria, pain="<" * 5000), NOW)
+    blocks = readout_blocks(make_poc(use_cases=use_cases, criteria=criteria, pain="<" * 5000))
     check_blocks(blocks)
 
 
 def test_readout_text() -> None:
-    assert readout_text(make_poc(), NOW) == "Read-out for Acme Corp: 3 of 6 criteria passed"
+    assert readout_text(make_poc()) == "Read-out for Acme Corp: 3 of 6 criteria passed"
 
 
 # ---------------------------------------------------------------- sign-off and objection
@@ -140,24 +140,23 @@ def test_signoff_to_an_ae_outside_slack_names_them() -> None:
 def test_parked_items_are_listed_in_the_readout() -> None:
     poc = make_poc()
     assert poc.parked, "the factory parks one item"
-    text = texts(readout_blocks(poc, NOW))
+    text = texts(readout_blocks(poc))
     assert "Parked for Phase 2" in text
     assert all(escape(p.text) in text for p in poc.parked)
 
 
 def test_the_signoff_buttons_survive_trimming() -> None:
     many = tuple(UseCase(id=100 + i, title=f"Use case {i}") for i in range(80))
-    blocks = readout_blocks(make_poc(use_cases=many), NOW)
+    blocks = readout_blocks(make_poc(use_cases=many))
     check_blocks(blocks)
     actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert actions == ["readout_agree", "readout_disagree"]
 
 
 def test_disagree() -> None:
-    poc = make_poc()
-    blocks = disagree_blocks(poc, user_id="UCHAMP")
+    blocks = disagree_blocks(user_id="UCHAMP")
     check_blocks(blocks)
-    text = disagree_text(poc, user_id="UCHAMP")
+    text = disagree_text(user_id="UCHAMP")
     assert text in texts(blocks)
     assert "<@UCHAMP>" in text
     assert "What is missing?" in text

@@ -30,7 +30,7 @@ from tests.views.checks import (
     state,
     text_value,
 )
-from tests.views.factories import AE, EVIL, EVIL_ESCAPED, NOW, SE, TODAY, make_poc
+from tests.views.factories import AE, EVIL, EVIL_ESCAPED, NOW, SE, make_poc
 
 
 def values(**overrides: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -59,7 +59,7 @@ def make_input(**changes: Any) -> EngagementInput:
 
 def test_modal_contract() -> None:
     poc = make_poc()
-    view = sponsor_modal(poc, today=TODAY)
+    view = sponsor_modal(poc)
     check_view(view)
     assert view["callback_id"] == CALLBACK == "poc_sponsor"
     assert json.loads(view["private_metadata"]) == {"poc_id": poc.id}
@@ -93,7 +93,7 @@ def test_modal_contract() -> None:
 
 
 def test_without_sponsors_who_is_typed() -> None:
-    view = sponsor_modal(make_poc(stakeholders=(SE, AE)), today=TODAY)
+    view = sponsor_modal(make_poc(stakeholders=(SE, AE)))
     check_view(view)
     who = input_ids(view)["who"]
     assert who["element"]["type"] == "plain_text_input"
@@ -102,13 +102,13 @@ def test_without_sponsors_who_is_typed() -> None:
 
 def test_many_sponsors_fit_in_a_select() -> None:
     crowd = tuple(Stakeholder(Role.champion, name=f"Person {i}") for i in range(150))
-    view = sponsor_modal(make_poc(stakeholders=(SE, *crowd)), today=TODAY)
+    view = sponsor_modal(make_poc(stakeholders=(SE, *crowd)))
     check_view(view)
     assert len(input_ids(view)["who"]["element"]["options"]) <= 100
 
 
 def test_modal_escapes_the_prospect() -> None:
-    view = sponsor_modal(make_poc(prospect=EVIL), today=TODAY)
+    view = sponsor_modal(make_poc(prospect=EVIL))
     check_view(view)
     assert_escaped(view["blocks"])
 
@@ -201,7 +201,7 @@ def test_a_sponsor_with_a_180_character_name() -> None:
     name = "Dr. " + "Maximiliana " * 14 + "Featherstonehaugh"
     assert len(name) >= 180
     poc = make_poc(stakeholders=(SE, AE, Stakeholder(Role.exec_sponsor, name=name)))
-    view = sponsor_modal(poc, today=TODAY)
+    view = sponsor_modal(poc)
     check_view(view)
     (choice,) = input_ids(view)["who"]["element"]["options"]
     assert len(choice["value"]) <= 150
@@ -245,7 +245,7 @@ def test_engagement_blocks_say_whether_it_counts(kind: EngagementKind, counts: b
     assert "Logged by <@UAE>" in text
     assert ("Counts" in text) is counts
     assert ("don't count" in text) is not counts
-    assert engagement_text(make_poc(), e, logged_by="UAE")
+    assert engagement_text(make_poc(), e)
 
 
 def test_a_name_is_escaped_not_mentioned() -> None:
@@ -253,7 +253,7 @@ def test_a_name_is_escaped_not_mentioned() -> None:
     e = make_input(who=EVIL, role=Role.business_sponsor, outcome=EVIL)
     blocks = engagement_blocks(poc, e, logged_by="UAE")
     check_blocks(blocks)
-    fallback = engagement_text(poc, e, logged_by="UAE")
+    fallback = engagement_text(poc, e)
     assert_escaped(blocks, fallback)
     assert EVIL_ESCAPED in fallback
 
