@@ -28,7 +28,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import Verdict
 from bot.governance import Vote, effective_verdict, reaction_verdict
 from bot.views.criteria import criterion_blocks, criterion_text
 from storage import snapshots, verdicts
@@ -79,36 +78,69 @@ async def store_vote(
     *,
     user_id: str,
     reaction: str,
-    verdict: Verdict,
     added: bool,
     at: datetime,
     event_key: str,
 ) -> StoredVote | None:
-    """Record a reaction on the message at `target` as a vote, and the verdict it makes;
-    None when the message is not a criterion's. One transaction, the criterion's row locked."""
+    """Record a ✅/❌ (added or removed) on the message at `target` as a vote, and the verdict
+    it makes; None when the message is not a criterion's."""
     async with db.transaction() as s:
-        criterion = await verdicts.criterion_by_message(
-            session=s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts, lock=True
-        )
-        if criterion is None or criterion.id is None:
+        found = await _criterion_at(s, target)
+        if found is None:
             return None
-        criterion_id, poc_id = criterion.id, criterion.poc_id
-        evaluators = await verdicts.evaluator_ids(session=s, team_id=target.team_id, poc_id=poc_id)
+        criterion_id, poc_id, evaluators = found
         counts = user_id in evaluators
-        changed = counts and await verdicts.record_reaction(
-            session=s,
-            team_id=target.team_id,
-            criterion_id=criterion_id,
-            user_id=user_id,
-            reaction=reaction,
-            verdict=verdict,
-            added=added,
-            at=at,
-            event_key=event_key,
+        changed = counts and await _record(
+            s, target, criterion_id, user_id, reaction, added=added, at=at, event_key=event_key
         )
         if changed:
             await _settle(s, team_id=target.team_id, criterion_id=criterion_id)
     return StoredVote(criterion_id, poc_id, counts=counts, changed=changed)
+
+
+async def _criterion_at(session: AsyncSession, target: Target) -> tuple[int, int, set[str]] | None:
+    """(criterion id, POC id, evaluators) of the criterion posted at `target`, its row locked
+    until commit: two writers of its votes (a live vote, a reconciliation) go one at a time."""
+    criterion = await verdicts.criterion_by_message(
+        session=session,
+        team_id=target.team_id,
+        channel_id=target.channel_id,
+        ts=target.ts,
+        lock=True,
+    )
+    if criterion is None or criterion.id is None:
+        return None
+    evaluators = await verdicts.evaluator_ids(
+        session=session, team_id=target.team_id, poc_id=criterion.poc_id
+    )
+    return criterion.id, criterion.poc_id, evaluators
+
+
+async def _record(
+    session: AsyncSession,
+    target: Target,
+    criterion_id: int,
+    user_id: str,
+    reaction: str,
+    *,
+    added: bool,
+    at: datetime,
+    event_key: str,
+) -> bool:
+    """Append one reaction to the criterion's history; False if `event_key` is there already."""
+    verdict = reaction_verdict(reaction)
+    assert verdict is not None, reaction
+    return await verdicts.record_reaction(
+        session=session,
+        team_id=target.team_id,
+        criterion_id=criterion_id,
+        user_id=user_id,
+        reaction=reaction,
+        verdict=verdict,
+        added=added,
+        at=at,
+        event_key=event_key,
+    )
 
 
 async def _settle(session: AsyncSession, *, team_id: str, criterion_id: int) -> None:
@@ -232,15 +264,10 @@ async def apply_reactions(
     live handler takes, so a live vote and a reconciliation apply one after the other.
     """
     async with db.transaction() as s:
-        criterion = await verdicts.criterion_by_message(
-            session=s, team_id=target.team_id, channel_id=target.channel_id, ts=target.ts, lock=True
-        )
-        if criterion is None or criterion.id is None:
+        found = await _criterion_at(s, target)
+        if found is None:
             return False
-        team_id, criterion_id = target.team_id, criterion.id
-        evaluators = await verdicts.evaluator_ids(
-            session=s, team_id=team_id, poc_id=criterion.poc_id
-        )
+        team_id, (criterion_id, _, evaluators) = target.team_id, found
         history = await verdicts.vote_history(session=s, team_id=team_id, criterion_id=criterion_id)
         missing = missing_votes(history, reactions, evaluators, watermark=watermark)
         # The history is replayed in time order: what we learn now comes after everything
@@ -248,18 +275,9 @@ async def apply_reactions(
         at = max([now, *(vote.at for _, vote in history)])
         recorded = 0
         for user, reaction, added in missing:
-            verdict = reaction_verdict(reaction)
-            assert verdict is not None
-            recorded += await verdicts.record_reaction(
-                session=s,
-                team_id=team_id,
-                criterion_id=criterion_id,
-                user_id=user,
-                reaction=reaction,
-                verdict=verdict,
-                added=added,
-                at=at,
-                event_key=event_key(criterion_id, len(history), user, reaction, added),
+            key = event_key(criterion_id, len(history), user, reaction, added)
+            recorded += await _record(
+                s, target, criterion_id, user, reaction, added=added, at=at, event_key=key
             )
         if not recorded:
             return False

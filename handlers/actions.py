@@ -12,15 +12,14 @@ import logging
 
 from bot.domain import MILESTONE_TITLES, Poc
 from bot.governance import Act, add_business_days, local_today
+from bot.views.checkin import checkin_modal
 from bot.views.criteria import criteria_modal
+from bot.views.sponsor import sponsor_modal
 from bot.views.status import status_modal
 from bot.views.text import day, user
-from handlers.checkins import open_checkin_modal
 from handlers.guard import Listeners
 from handlers.readout import publish_readout
-from handlers.replies import show_acted
 from handlers.request import Click
-from handlers.sponsor import open_sponsor_modal
 from handlers.status import insider
 from storage import writes
 
@@ -28,20 +27,21 @@ log = logging.getLogger(__name__)
 
 
 async def log_checkin(click: Click, poc: Poc) -> None:
-    await open_checkin_modal(click.client, trigger_id=click.trigger_id or "", poc=poc)
+    await click.open_modal(checkin_modal(poc))
 
 
 async def log_sponsor(click: Click, poc: Poc) -> None:
-    await open_sponsor_modal(click.client, trigger_id=click.trigger_id or "", poc=poc)
+    await click.open_modal(sponsor_modal(poc))
 
 
 async def add_criterion(click: Click, poc: Poc) -> None:
-    await click.client.views_open(trigger_id=click.trigger_id or "", view=criteria_modal(poc))
+    await click.open_modal(criteria_modal(poc))
 
 
 async def show_status(click: Click, poc: Poc) -> None:
-    view = status_modal(poc, click.deps.clock(), internal=insider(poc, click.user_id))
-    await click.client.views_open(trigger_id=click.trigger_id or "", view=view)
+    await click.open_modal(
+        status_modal(poc, click.deps.clock(), internal=insider(poc, click.user_id))
+    )
 
 
 async def post_readout(click: Click, poc: Poc) -> None:
@@ -49,12 +49,7 @@ async def post_readout(click: Click, poc: Poc) -> None:
         if s is None:  # a replay of this very click: the read-out is posted once
             return
     await publish_readout(click.client, click.deps, poc=poc, user_id=click.user_id)
-    await show_acted(
-        click.client,
-        click.body,
-        key=click.detail,
-        note=f"✓ Read-out posted by {user(click.user_id)}",
-    )
+    await click.show_done(f"✓ Read-out posted by {user(click.user_id)}")
 
 
 async def milestone_done(click: Click, poc: Poc) -> None:
@@ -72,12 +67,7 @@ async def milestone_done(click: Click, poc: Poc) -> None:
             by=click.user_id,
             now=click.deps.clock(),
         )
-    await show_acted(
-        click.client,
-        click.body,
-        key=click.detail,
-        note=f"✓ {MILESTONE_TITLES[kind]} marked done by {user(click.user_id)}",
-    )
+    await click.show_done(f"✓ {MILESTONE_TITLES[kind]} marked done by {user(click.user_id)}")
 
 
 async def snooze(click: Click, poc: Poc) -> None:
@@ -90,12 +80,7 @@ async def snooze(click: Click, poc: Poc) -> None:
         if s is None:  # a replay of this very click
             return
         await writes.snooze(session=s, team_id=poc.team_id, poc_id=poc.id, key=key, until=until)
-    await show_acted(
-        click.client,
-        click.body,
-        key=key,
-        note=f"💤 Snoozed by {user(click.user_id)}; back on {day(until)}",
-    )
+    await click.show_done(f"💤 Snoozed by {user(click.user_id)}; back on {day(until)}")
 
 
 def register(app: Listeners) -> None:

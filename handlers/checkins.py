@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Poc
 from bot.governance import Act
 from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
 from handlers.guard import Listeners
@@ -22,15 +20,7 @@ log = logging.getLogger(__name__)
 
 
 async def open_checkin(cmd: Command) -> None:
-    await cmd.ack()
-    poc = await cmd.poc_here(Act.log_checkin)
-    if poc is not None:
-        await open_checkin_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
-
-
-async def open_checkin_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
-    """Open the check-in modal for this POC (used by /poc checkin, nudges and App Home)."""
-    await client.views_open(trigger_id=trigger_id, view=checkin_modal(poc))
+    await cmd.open_for(Act.log_checkin, checkin_modal)
 
 
 async def submit_checkin(sub: Submission) -> None:

@@ -37,7 +37,7 @@ async def open_criteria(cmd: Command) -> None:
         return
     if not poc.use_cases:
         await cmd.say_privately("This POC has no use cases yet.")
-    await cmd.client.views_open(trigger_id=cmd.trigger_id, view=criteria_modal(poc))
+    await cmd.open_modal(criteria_modal(poc))
 
 
 async def submit_criterion(sub: Submission) -> None:

@@ -37,9 +37,7 @@ async def open_new_poc(cmd: Command) -> None:
         await cmd.say_privately(refusal(Act.start_poc, None))
         return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
-    await cmd.client.views_open(
-        trigger_id=cmd.trigger_id, view=new_poc_modal(channel_id=cmd.channel_id, tz=tz)
-    )
+    await cmd.open_modal(new_poc_modal(channel_id=cmd.channel_id, tz=tz))
 
 
 async def submit_new_poc(sub: Submission) -> None:

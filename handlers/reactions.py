@@ -37,8 +37,7 @@ async def on_reaction(
     event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     item = event.get("item") or {}
-    verdict = reaction_verdict(event.get("reaction", ""))
-    if verdict is None or item.get("type") != "message":
+    if reaction_verdict(event.get("reaction", "")) is None or item.get("type") != "message":
         return  # most reactions are not votes: no database work for them
     deps = deps_of(context)
     user_id, reaction = event["user"], event["reaction"]
@@ -52,7 +51,6 @@ async def on_reaction(
             target,
             user_id=user_id,
             reaction=reaction,
-            verdict=verdict,
             added=added,
             at=_when(event, deps.clock()),
             event_key=key,

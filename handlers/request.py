@@ -34,7 +34,7 @@ from handlers.payloads import (
     view_key,
     view_values,
 )
-from handlers.replies import tell_user
+from handlers.replies import show_acted, tell_user
 from storage import replays, snapshots
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class Request:
     channel_id: str | None
     #: `trigger:<id>` for commands and clicks, `view:<id>:<hash>` for submissions
     key: str | None
+    #: what lets the answer open a modal (within 3 s of the request)
+    trigger_id: str | None
 
     @staticmethod
     def opening(
@@ -81,6 +83,9 @@ class Request:
 
     def may(self, act: Act, poc: Poc | None) -> bool:
         return may(act, poc, self.actor)
+
+    async def open_modal(self, view: dict[str, Any]) -> None:
+        await self.client.views_open(trigger_id=self.trigger_id or "", view=view)
 
     @asynccontextmanager
     async def once(self) -> AsyncIterator[AsyncSession | None]:
@@ -104,7 +109,6 @@ class Command(Request):
     """One `/poc …` invocation."""
 
     respond: AsyncRespond
-    trigger_id: str
     args: str  # the text after the subcommand
     body: dict[str, Any]
 
@@ -135,6 +139,13 @@ class Command(Request):
             text=text, blocks=blocks, response_type="ephemeral", replace_original=False
         )
 
+    async def open_for(self, act: Act, modal: Callable[[Poc], dict[str, Any]]) -> None:
+        """Ack, then open `modal(poc)` for this channel's POC if this person may `act` on it."""
+        await self.ack()
+        poc = await self.poc_here(act)
+        if poc is not None:
+            await self.open_modal(modal(poc))
+
     async def poc_here(self, act: Act) -> Poc | None:
         """The POC of the channel the command was typed in, if this person may `act` on it;
         else None after saying why."""
@@ -157,7 +168,6 @@ class Click(Request):
     action_id: str
     #: what the button's value names (None: no POC, a forged or garbled value)
     value: ButtonValue | None
-    trigger_id: str | None
 
     @classmethod
     def of(
@@ -186,6 +196,10 @@ class Click(Request):
 
     async def tell(self, text: str) -> None:
         await tell_user(self.client, user_id=self.user_id, channel_id=self.channel_id, text=text)
+
+    async def show_done(self, note: str, *, key: str | None = None) -> None:
+        """The clicked nudge (`key`, default the one the button names) now says what was done."""
+        await show_acted(self.client, self.body, key=self.detail if key is None else key, note=note)
 
     async def poc(self, act: Act) -> Poc | None:
         """The POC the button's value names, within the clicker's installation, if this person
@@ -226,6 +240,7 @@ class Submission(Request):
             **cls.opening(ack=ack, client=client, context=context, body=body),
             channel_id=None,
             key=view_key(view),
+            trigger_id=body.get("trigger_id"),
             view=view,
             values=view_values(view),
         )

@@ -10,7 +10,6 @@ from bot.domain import Poc, ScopeResolution
 from bot.governance import Act
 from bot.views.text import clip, escape, section, user
 from handlers.guard import Listeners
-from handlers.replies import show_acted
 from handlers.request import Click, Command
 from storage import writes
 
@@ -86,7 +85,7 @@ async def resolve_change(click: Click, poc: Poc) -> None:
         note = f"✓ Parked for Phase 2 by {user(user_id)}: {escape(clip(change.detail, 200))}"
     else:
         note = f"✓ Accepted into this POC by {user(user_id)}: the plan grows, mind the dates."
-    await show_acted(click.client, click.body, key=f"scope_creep:{change_id}", note=note)
+    await click.show_done(note, key=f"scope_creep:{change_id}")
 
 
 def register(app: Listeners) -> None:

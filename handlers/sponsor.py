@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.domain import EngagementKind, Poc, Role
+from bot.domain import EngagementKind, Role
 from bot.governance import Act
 from bot.privacy import post_internal
 from bot.views.sponsor import (
@@ -24,15 +22,7 @@ log = logging.getLogger(__name__)
 
 
 async def open_sponsor(cmd: Command) -> None:
-    await cmd.ack()
-    poc = await cmd.poc_here(Act.log_engagement)
-    if poc is not None:
-        await open_sponsor_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
-
-
-async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
-    """Open the sponsor-engagement modal (used by /poc sponsor and stalled-sponsor nudges)."""
-    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc))
+    await cmd.open_for(Act.log_engagement, sponsor_modal)
 
 
 async def submit_engagement(sub: Submission) -> None:

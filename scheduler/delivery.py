@@ -206,7 +206,7 @@ class Delivery:
                 report.failed += failed
                 return
             for (ts, channel), ids in _by_message(landed).items():
-                await self._finish_ids(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
+                await self._finish(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
                 report.sent += len(ids)
                 report.found += len(ids)
             pending = [(n, c) for n, c in pending if c.id not in landed]
@@ -290,7 +290,7 @@ class Delivery:
 
     async def _finish(
         self,
-        claims: Sequence[Claim],
+        rows: Sequence[Claim] | Sequence[int],
         status: str,
         at: datetime,
         *,
@@ -298,20 +298,8 @@ class Delivery:
         channel: str | None = None,
         error: str | None = None,
     ) -> int:
-        return await self._finish_ids(
-            [c.id for c in claims], status, at, ts=ts, channel=channel, error=error
-        )
-
-    async def _finish_ids(
-        self,
-        ids: Sequence[int],
-        status: str,
-        at: datetime,
-        *,
-        ts: str | None = None,
-        channel: str | None = None,
-        error: str | None = None,
-    ) -> int:
+        """Record how the attempt at these sent-log rows (claims or their ids) ended."""
+        ids = [r if isinstance(r, int) else r.id for r in rows]
         async with self.db.transaction() as s:
             return await sentlog.finish_nudges(
                 session=s,

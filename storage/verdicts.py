@@ -14,7 +14,7 @@ from bot import domain
 from bot.domain import LIVE_STATUSES
 from bot.governance import VerdictState, Vote
 from storage import models as m
-from storage.sql import insert, table
+from storage.sql import insert, table, update_row
 
 
 async def criterion_by_message(
@@ -124,11 +124,13 @@ async def criterion_messages(*, session: AsyncSession, team_id: str) -> list[tup
 async def set_verdict(
     *, session: AsyncSession, team_id: str, criterion_id: int, state: VerdictState
 ) -> None:
-    c = table(m.Criterion)
-    await session.exec(
-        sa.update(c)
-        .where(c.c.team_id == team_id, c.c.id == criterion_id)
-        .values(
-            verdict=state.verdict, verdict_by=state.by, verdict_at=state.at, conflict=state.conflict
-        )
+    await update_row(
+        session,
+        m.Criterion,
+        team_id=team_id,
+        row_id=criterion_id,
+        verdict=state.verdict,
+        verdict_by=state.by,
+        verdict_at=state.at,
+        conflict=state.conflict,
     )

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import domain
 from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
 from storage import models as m
-from storage.sql import insert, table
+from storage.sql import add, insert, table, update_row
 
 
 async def create_poc(
@@ -76,11 +76,7 @@ async def update_poc(
     *, session: AsyncSession, team_id: str, poc_id: int, now: datetime, **values: Any
 ) -> None:
     """Set columns of this team's POC (`values` by column name); `updated_at` becomes `now`."""
-    await session.exec(
-        sa.update(table(m.Poc))
-        .where(table(m.Poc).c.team_id == team_id, table(m.Poc).c.id == poc_id)
-        .values(updated_at=now, **values)
-    )
+    await update_row(session, m.Poc, team_id=team_id, row_id=poc_id, updated_at=now, **values)
 
 
 async def claim_kickoff(*, session: AsyncSession, team_id: str, poc_id: int, now: datetime) -> bool:
@@ -136,10 +132,7 @@ async def add_use_case(
         added_after_kickoff=after_kickoff,
         created_at=now,
     )
-    session.add(use_case)
-    await session.flush()
-    assert use_case.id is not None
-    return use_case.id
+    return await add(session, use_case)
 
 
 async def add_criterion(
@@ -167,20 +160,20 @@ async def add_criterion(
         created_by=created_by,
         created_at=now,
     )
-    session.add(criterion)
-    await session.flush()
-    assert criterion.id is not None
-    return criterion.id
+    return await add(session, criterion)
 
 
 async def set_criterion_message(
     *, session: AsyncSession, team_id: str, criterion_id: int, channel_id: str, ts: str
 ) -> None:
-    c = table(m.Criterion)
-    await session.exec(
-        sa.update(c)
-        .where(c.c.team_id == team_id, c.c.id == criterion_id)
-        .values(channel_id=channel_id, message_ts=ts)
+    """Where the criterion was posted: its message is where votes land."""
+    await update_row(
+        session,
+        m.Criterion,
+        team_id=team_id,
+        row_id=criterion_id,
+        channel_id=channel_id,
+        message_ts=ts,
     )
 
 
@@ -194,10 +187,7 @@ async def add_scope_change(
     now: datetime,
 ) -> int:
     change = m.ScopeChange(team_id=team_id, poc_id=poc_id, kind=kind, detail=detail, at=now)
-    session.add(change)
-    await session.flush()
-    assert change.id is not None
-    return change.id
+    return await add(session, change)
 
 
 async def resolve_scope_change(
@@ -230,7 +220,8 @@ async def park(
     scope_change_id: int | None = None,
 ) -> None:
     """Put a request on the Phase 2 list (`scope_change_id`: the scope change it came from)."""
-    session.add(
+    await add(
+        session,
         m.ParkedItem(
             team_id=team_id,
             poc_id=poc_id,
@@ -238,9 +229,8 @@ async def park(
             by=by,
             at=now,
             scope_change_id=scope_change_id,
-        )
+        ),
     )
-    await session.flush()
 
 
 async def add_checkin(
@@ -253,7 +243,8 @@ async def add_checkin(
     now: datetime,
 ) -> None:
     """Log a check-in (`checkin.logged_by` says who); `attendees` are Slack user ids."""
-    session.add(
+    await add(
+        session,
         m.Checkin(
             team_id=team_id,
             poc_id=poc_id,
@@ -266,9 +257,8 @@ async def add_checkin(
             health=checkin.health.value,
             logged_by=checkin.logged_by,
             created_at=now,
-        )
+        ),
     )
-    await session.flush()
 
 
 async def add_engagement(
@@ -280,7 +270,8 @@ async def add_engagement(
     logged_by: str,
 ) -> None:
     """Log an engagement with a sponsor (internal: never shown to the prospect)."""
-    session.add(
+    await add(
+        session,
         m.Engagement(
             team_id=team_id,
             poc_id=poc_id,
@@ -290,9 +281,8 @@ async def add_engagement(
             who=engagement.who,
             outcome=engagement.outcome,
             logged_by=logged_by,
-        )
+        ),
     )
-    await session.flush()
 
 
 async def mark_briefed(*, session: AsyncSession, team_id: str, poc_id: int, at: datetime) -> None:
@@ -347,10 +337,10 @@ async def mark_milestone_done(
 async def record_readout_answer(
     *, session: AsyncSession, team_id: str, poc_id: int, user_id: str, agreed: bool, at: datetime
 ) -> None:
-    session.add(
-        m.ReadoutAnswer(team_id=team_id, poc_id=poc_id, user_id=user_id, agreed=agreed, at=at)
+    await add(
+        session,
+        m.ReadoutAnswer(team_id=team_id, poc_id=poc_id, user_id=user_id, agreed=agreed, at=at),
     )
-    await session.flush()
 
 
 async def snooze(
