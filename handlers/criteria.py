@@ -6,9 +6,7 @@ import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps
 from bot.domain import Poc, ScopeChangeKind
 from bot.governance import MAX_USE_CASES, Act, after_kickoff, lint_criterion
 from bot.views.criteria import (
@@ -95,14 +93,7 @@ async def submit_criterion(sub: Submission) -> None:
             await _scope_change(s, poc, ScopeChangeKind.criterion_added, form.statement, now)
     await sub.ack()
     async with deps.follow_ups:
-        await post_criterion(
-            sub.client,
-            deps,
-            team_id=team_id,
-            poc_id=poc.id,
-            criterion_id=criterion_id,
-            user_id=user_id,
-        )
+        await post_criterion(sub, poc_id=poc.id, criterion_id=criterion_id)
 
 
 async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:
@@ -111,16 +102,9 @@ async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, no
     )
 
 
-async def post_criterion(
-    client: AsyncWebClient,
-    deps: Deps,
-    *,
-    team_id: str,
-    poc_id: int,
-    criterion_id: int,
-    user_id: str,
-) -> None:
+async def post_criterion(sub: Submission, *, poc_id: int, criterion_id: int) -> None:
     """Post the criterion in the deal channel and remember its message, where votes land."""
+    client, deps, team_id = sub.client, sub.deps, sub.team_id
     async with deps.db.session() as s:
         poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
     assert poc is not None
@@ -138,7 +122,7 @@ async def post_criterion(
         log.warning("posting criterion %s failed: %s", criterion_id, error)
         await tell_user(
             client,
-            user_id=user_id,
+            user_id=sub.user_id,
             channel_id=None,
             text=(
                 f"The criterion is saved, but I couldn't post it in <#{poc.channel_id}> ({error}). "

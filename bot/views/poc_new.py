@@ -187,40 +187,10 @@ def read_new_poc(
     if start and end and end <= start:
         errors["end"] = f"The end must be after the start ({start:%a %-d %b %Y})."
 
-    lines = [ln.strip(" \t-•*") for ln in (field(values, "use_cases") or "").splitlines()]
-    use_cases = [ln for ln in lines if ln]
-    if not use_cases:
-        errors["use_cases"] = "List at least one use case, one per line (2 or 3 is best)."
-    elif len(use_cases) > MAX_USE_CASE_LINES:
-        errors["use_cases"] = (
-            f"{len(use_cases)} use cases is a project, not a POC: keep the {MAX_USE_CASES} that "
-            "matter most and park the rest for Phase 2."
-        )
-    elif any(len(u) > MAX_USE_CASE_LENGTH for u in use_cases):
-        errors["use_cases"] = f"Keep each use case under {MAX_USE_CASE_LENGTH} characters."
-
+    use_cases = _use_cases(values, errors)
     if errors:
         return None, errors
     assert start and end and channel and prospect
-
-    briefed = "yes" in (field(values, "exec_briefed") or [])
-    exec_name = field(values, "exec_sponsor")
-    people: list[Person] = [Person(Role.se, user_id=created_by)]
-    if ae := field(values, "ae"):
-        people.append(Person(Role.ae, user_id=ae))
-    if champion := field(values, "champion"):
-        people.append(Person(Role.champion, user_id=champion))
-    if business := field(values, "business_sponsor"):
-        people.append(Person(Role.business_sponsor, name=business))
-    if exec_name:
-        people.append(
-            Person(Role.exec_sponsor, name=exec_name, briefed_at=now if briefed else None)
-        )
-    known = {p.user_id for p in people}
-    for evaluator in field(values, "evaluators") or []:
-        if evaluator not in known:
-            people.append(Person(Role.evaluator, user_id=evaluator))
-            known.add(evaluator)
 
     today = local_today(now, tz)
     milestones = default_milestones(start, end, today=today)
@@ -244,13 +214,52 @@ def read_new_poc(
             cadence=Cadence(field(values, "cadence") or Cadence.weekly),
             budget_confirmed=field(values, "budget") == "yes",
             skin=Skin(field(values, "skin") or Skin.none),
-            people=tuple(people),
+            people=_people(values, created_by=created_by, now=now),
             use_cases=tuple(use_cases),
             milestones=milestones,
             done=done,
         ),
         {},
     )
+
+
+def _use_cases(values: State, errors: dict[str, str]) -> list[str]:
+    """The use cases, one per line (bullets dropped); what is wrong with them in `errors`."""
+    lines = [ln.strip(" \t-•*") for ln in (field(values, "use_cases") or "").splitlines()]
+    use_cases = [ln for ln in lines if ln]
+    if not use_cases:
+        errors["use_cases"] = "List at least one use case, one per line (2 or 3 is best)."
+    elif len(use_cases) > MAX_USE_CASE_LINES:
+        errors["use_cases"] = (
+            f"{len(use_cases)} use cases is a project, not a POC: keep the {MAX_USE_CASES} that "
+            "matter most and park the rest for Phase 2."
+        )
+    elif any(len(u) > MAX_USE_CASE_LENGTH for u in use_cases):
+        errors["use_cases"] = f"Keep each use case under {MAX_USE_CASE_LENGTH} characters."
+    return use_cases
+
+
+def _people(values: State, *, created_by: str, now: datetime) -> tuple[Person, ...]:
+    """Who is who: the SE (whoever set the POC up), the AE, the sponsors, the evaluators."""
+    briefed = "yes" in (field(values, "exec_briefed") or [])
+    exec_name = field(values, "exec_sponsor")
+    people: list[Person] = [Person(Role.se, user_id=created_by)]
+    if ae := field(values, "ae"):
+        people.append(Person(Role.ae, user_id=ae))
+    if champion := field(values, "champion"):
+        people.append(Person(Role.champion, user_id=champion))
+    if business := field(values, "business_sponsor"):
+        people.append(Person(Role.business_sponsor, name=business))
+    if exec_name:
+        people.append(
+            Person(Role.exec_sponsor, name=exec_name, briefed_at=now if briefed else None)
+        )
+    known = {p.user_id for p in people}
+    for evaluator in field(values, "evaluators") or []:
+        if evaluator not in known:
+            people.append(Person(Role.evaluator, user_id=evaluator))
+            known.add(evaluator)
+    return tuple(people)
 
 
 def _date(
