@@ -11,7 +11,7 @@ from scheduler.clock import forget_old_requests
 from storage import models as m
 from storage import replays, writes
 from storage.db import Database
-from tests.storage.test_repo import NOW, create
+from tests.storage.pocs import NOW, create
 
 
 async def _claim_and_park(db: Database, key: str, team: str = "T1", poc_id: int = 1) -> bool:
