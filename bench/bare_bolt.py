@@ -11,10 +11,10 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.app import web_client
 from bot.config import Settings, load_settings
-from bot.runtime import _stop_event
+from bot.deps import web_client
 from bot.server import Server, web_app
+from bot.startup import stop_event
 from storage.db import Database
 
 
@@ -36,7 +36,7 @@ async def main() -> None:
     db = Database(settings.database_url)
     settings.require_slack()
     server = Server(web_app(bare_app(settings), db, signing_secret=settings.slack_signing_secret))
-    stop = _stop_event()
+    stop = stop_event()
     await server.start(settings.host, settings.port)
     try:
         await stop.wait()

@@ -21,14 +21,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench.common import PG_URL, database
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.sandbox.slack_api import Call, SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, DeliveryReport
-from scheduler.sweep import Due, sweep
-from storage import repo
+from scheduler.due import Due
+from scheduler.sweep import sweep
 from storage.db import Database
-from storage.repo import Claim
+from storage.sentlog import Claim
+from tests.queries import sent_rows
 from tests.scheduler.seed import AE, CHAMPION, SE, TEAM, local, new_poc, seed_bulk
 
 #: Wed 21 Oct 2026, 09:05 New York: every POC's kickoff is due, and for every other POC
@@ -104,13 +105,11 @@ def nudge_posts(slack: SlackStandIn) -> int:
 
 
 async def statuses(db: Database) -> Counter[str]:
-    async with db.session() as s:
-        return Counter(r.status for r in await repo.nudge_log(s, team_id=TEAM, since=DAY))
+    return Counter(r.status for r in await sent_rows(db, team_id=TEAM, since=DAY))
 
 
 async def claimed_ids(db: Database) -> set[int]:
-    async with db.session() as s:
-        return {r.id for r in await repo.nudge_log(s, team_id=TEAM, since=DAY) if r.id}
+    return {r.id for r in await sent_rows(db, team_id=TEAM, since=DAY) if r.id}
 
 
 async def one(kind: str, n: int, share: float) -> dict[str, Any]:

@@ -27,14 +27,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.common import PG_URL, database
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.domain import Person, Role, ScopeChangeKind
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, Pacer
 from scheduler.sweep import sweep
-from storage import repo
+from storage import writes
 from storage.db import Database
+from tests.queries import sent_rows
 from tests.scheduler.seed import TEAM, local, new_poc, seed_poc
 
 DAY, END = date(2026, 10, 21), date(2026, 11, 3)
@@ -80,8 +81,8 @@ async def one(kind: str) -> dict[str, Any]:
         many = await seed(db, slack, "Many", shared=False)
         async with db.transaction() as s:
             for i in range(29):
-                await repo.add_scope_change(
-                    s,
+                await writes.add_scope_change(
+                    session=s,
                     team_id=TEAM,
                     poc_id=many,
                     kind=ScopeChangeKind.criterion_added,
@@ -106,8 +107,7 @@ async def one(kind: str) -> dict[str, Any]:
                     await slack.land_held()  # 12 s after the attempt, before the next sweep
         finally:
             await close_client(client)
-        async with db.session() as s:
-            log = await repo.nudge_log(s, team_id=TEAM)
+        log = await sent_rows(db, team_id=TEAM)
         carried: Counter[int] = Counter()
         for m in slack.posts():
             if (m.metadata or {}).get("event_type") == NUDGE_EVENT:

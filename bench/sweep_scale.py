@@ -13,9 +13,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from bench.common import PG_URL, database, peak_rss_mb
-from scheduler.sweep import _claim, place, plan
+from scheduler.due import place, plan
+from scheduler.sweep import _claim
 from storage import models as m
-from storage.repo import SNAPSHOT_COLUMNS
+from storage.snapshots import SNAPSHOT_COLUMNS
 from tests.queries import counting
 from tests.scheduler.seed import TEAM, local, new_poc, seed_bulk
 

@@ -72,6 +72,8 @@ def configure_logging(level: str) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    # Each command imports only what it runs: `--version`, `migrate` and a bad setting answer
+    # without loading Bolt, the scheduler or the demo.
     if args.command == "serve":
         from bot.workers import supervise, web_processes
 

@@ -1,103 +1,21 @@
-"""build_app(settings) -> AsyncApp: the one place where Bolt, the Web API client and our
-dependencies are wired together."""
+"""build_app(deps) -> AsyncApp: the one place where Bolt, the Web API client and our
+listeners are wired together. What listeners need lives in bot/deps.py."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import Settings
-from bot.privacy import ChannelInfo
-from storage.db import Database
+from bot.deps import Deps, web_client
+from handlers import register_all
 
 log = logging.getLogger(__name__)
-
-#: Follow-up work (posting what a submission saved) running at once. A burst of requests is
-#: acknowledged first: Slack's 3 s deadline is for the ack; the message may come a beat later.
-FOLLOW_UPS = 4
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Deps:
-    """What every listener needs besides Slack's own arguments; reached via `context["deps"]`."""
-
-    settings: Settings
-    db: Database
-    #: the wall clock, injectable so tests and the demo can say what time it is
-    clock: Callable[[], datetime] = field(default=utc_now)
-    #: Slack user id of this bot (from auth.test), to ignore our own reactions and joins
-    bot_user_id: str | None = None
-    #: conversations.info, cached: is a channel shared with the prospect, are we in it
-    channels: ChannelInfo = field(default_factory=ChannelInfo)
-    #: lanes for the work after an ack (handlers.request.follow_up)
-    follow_ups: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOW_UPS))
-
-
-def web_client(
-    settings: Settings, *, retry_server_errors: bool = True, timeout: float = 10.0
-) -> AsyncWebClient:
-    """A Web API client on SLACK_API_URL with slack_sdk's retry handlers.
-
-    The scheduler passes `retry_server_errors=False`: re-sending chat.postMessage after a 5xx
-    or a dropped connection may double-post, so its sent-log and a look at the channel's
-    history, not the client, decide what is sent again. Rate limits are always waited out.
-    """
-    handlers: list[Any] = [AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
-    if retry_server_errors:
-        handlers += [
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ]
-    return AsyncWebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=int(timeout),
-        retry_handlers=handlers,
-        # One connection pool for the process. Without it slack_sdk opens a session, and a
-        # TCP (TLS in production) connection, per API call: measured at ~6 ms of CPU per
-        # submission, a fifth of its cost. Needs a running loop; close_client() closes it.
-        # The session's timeout is the one that counts: slack_sdk applies its own only to
-        # the sessions it makes itself.
-        session=aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)),
-    )
-
-
-async def close_client(client: AsyncWebClient) -> None:
-    """Close the client's connection pool (slack_sdk falls back to a session per call)."""
-    if client.session is not None and not client.session.closed:
-        await client.session.close()
-
-
-def tenant(context: AsyncBoltContext) -> str:
-    """The installing team: every row and query is scoped by it.
-
-    Not the payload's team: in a Slack Connect channel a prospect's click carries the
-    prospect's team id, while the installation (authorize_result) is always ours.
-    """
-    result = context.authorize_result
-    team_id = (result.team_id if result else None) or context.team_id
-    if not team_id:
-        raise LookupError("request without a team")
-    return team_id
 
 
 class _SameToken(logging.Filter):
@@ -109,14 +27,8 @@ class _SameToken(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def deps_of(context: AsyncBoltContext) -> Deps:
-    return context["deps"]
-
-
 def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app with every listener registered; `deps` reaches them through the context."""
-    from handlers import register_all
-
     settings = deps.settings
     bolt_log = logging.getLogger("pocbot.bolt")
     if not any(isinstance(f, _SameToken) for f in bolt_log.filters):

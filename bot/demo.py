@@ -9,6 +9,7 @@ what the deal channel, the internal channel and the DMs would show, then a summa
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import logging
@@ -28,7 +29,7 @@ from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
 from scheduler.delivery import Delivery, Pacer
 from scheduler.sweep import sweep
-from storage import repo
+from storage import snapshots
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -150,7 +151,9 @@ class Demo:
             lambda: self.slack.posts(DEAL) and self.slack.posts(INTERNAL), "kickoff and verdict"
         )
         async with self.sb.db.session() as s:
-            row = await repo.live_poc_for_channel(s, team_id=self.slack.team_id, channel_id=DEAL)
+            row = await snapshots.live_poc_for_channel(
+                session=s, team_id=self.slack.team_id, channel_id=DEAL
+            )
         await self.expect(row is not None, "the POC is stored")
         assert row is not None and row.id is not None
         self.poc_id = row.id
@@ -202,7 +205,9 @@ class Demo:
 
     async def load(self) -> Any:
         async with self.sb.db.session() as s:
-            poc = await repo.load_poc(s, team_id=self.slack.team_id, poc_id=self.poc_id)
+            poc = await snapshots.load_poc(
+                session=s, team_id=self.slack.team_id, poc_id=self.poc_id
+            )
         assert poc is not None
         return poc
 
@@ -312,9 +317,42 @@ class Demo:
 
 
 async def _tick() -> None:
-    import asyncio
-
     await asyncio.sleep(0.01)
+
+
+async def people_act(demo: Demo, offset: int) -> None:
+    """What the SE and the champion do on the day `offset` days after the start, after the
+    morning's sweep."""
+    milestone = {0: "kickoff", 7: "midpoint"}.get(offset)
+    if milestone and (nudge := demo.latest_nudge(f"milestone:{milestone}")):
+        value = f"{demo.poc_id}:milestone:{milestone}"
+        await demo.click(SE, "nudge_milestone_done", value, nudge, "Mark done")
+    if offset == 1:
+        await demo.checkin("meeting", True, "Environment provisioned; first 50 GB ingested")
+        await demo.react(CHAMPION, "white_check_mark", 0, counts=True)
+    if offset == 2:
+        await demo.scope_creep()
+    if offset == 3:
+        found = next(
+            (m for m in reversed(demo.slack.posts()) if "scope_park" in json.dumps(m.blocks)),
+            None,
+        )
+        await demo.expect(found, "a scope-creep nudge with [Park for Phase 2]")
+        assert found is not None
+        value = next(
+            e["value"]
+            for b in found.blocks
+            if b.get("type") == "actions"
+            for e in b["elements"]
+            if e["action_id"] == "scope_park"
+        )
+        await demo.click(SE, "scope_park", value, found, "Park for Phase 2")
+        await demo.react(CHAMPION, "x", 2, counts=True)
+    if offset == 8:
+        await demo.checkin("call", False, "Replay tuned; SSO parked for Phase 2")
+        await demo.react(CHAMPION, "white_check_mark", 3, counts=True)
+    if offset == 14:
+        await demo.readout()
 
 
 def channel_name(slack: SlackStandIn, channel_id: str) -> str:
@@ -401,48 +439,7 @@ async def script(demo: Demo) -> None:
         )
         await demo.sweep_day()
         sb.clock.advance(hours=2)
-        if offset == 0 and (nudge := demo.latest_nudge("milestone:kickoff")):
-            await demo.click(
-                SE,
-                "nudge_milestone_done",
-                f"{demo.poc_id}:milestone:kickoff",
-                nudge,
-                "Mark done",
-            )
-        if offset == 1:
-            await demo.checkin("meeting", True, "Environment provisioned; first 50 GB ingested")
-            await demo.react(CHAMPION, "white_check_mark", 0, counts=True)
-        if offset == 2:
-            await demo.scope_creep()
-        if offset == 3:
-            found = next(
-                (m for m in reversed(demo.slack.posts()) if "scope_park" in json.dumps(m.blocks)),
-                None,
-            )
-            await demo.expect(found, "a scope-creep nudge with [Park for Phase 2]")
-            assert found is not None
-            value = next(
-                e["value"]
-                for b in found.blocks
-                if b.get("type") == "actions"
-                for e in b["elements"]
-                if e["action_id"] == "scope_park"
-            )
-            await demo.click(SE, "scope_park", value, found, "Park for Phase 2")
-            await demo.react(CHAMPION, "x", 2, counts=True)
-        if offset == 7 and (nudge := demo.latest_nudge("milestone:midpoint")):
-            await demo.click(
-                SE,
-                "nudge_milestone_done",
-                f"{demo.poc_id}:milestone:midpoint",
-                nudge,
-                "Mark done",
-            )
-        if offset == 8:
-            await demo.checkin("call", False, "Replay tuned; SSO parked for Phase 2")
-            await demo.react(CHAMPION, "white_check_mark", 3, counts=True)
-        if offset == 14:
-            await demo.readout()
+        await people_act(demo, offset)
     await demo.expect(demo.nudges["sponsor_stalled"] >= 1, "the quiet sponsor raised an alert")
     await demo.expect(demo.nudges["scope_creep"] == 1, "scope creep warned once")
     await demo.expect(
@@ -458,17 +455,6 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
     with tempfile.TemporaryDirectory(prefix="pocbot-demo-") as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'demo.db'}")
         await upgrade(db)
-        slack = SlackStandIn(team_id="TACME", team_name="Acme Sales")
-        for user_id, name in NAMES.items():
-            slack.add_user(user_id, name.split(" (")[0], tz=TZ)
-        slack.add_channel(
-            DEAL,
-            "globex-poc",
-            members=(SE, AE, CHAMPION, OUTSIDER),
-            bot_member=False,
-            is_ext_shared=True,
-        )
-        slack.add_channel(INTERNAL, "globex-internal", members=(SE, AE))
         clock = Clock(
             datetime.combine(
                 START, datetime.min.time().replace(hour=8, minute=40), ZoneInfo(TZ)
@@ -476,7 +462,7 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
         )
         demo = None
         try:
-            async with Sandbox(db, clock=clock, slack=slack) as sb:
+            async with Sandbox(db, clock=clock, slack=globex()) as sb:
                 demo = Demo(sb)
                 await script(demo)
                 poc = await demo.load()
@@ -508,10 +494,32 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
         )
         return 0
     print_transcript(demo.lines, color=color)
+    print_summary(summary, seconds=seconds, color=color)
+    return 0
+
+
+def globex() -> SlackStandIn:
+    """The workspace the story happens in: our SE and AE, the prospect's champion and an
+    outsider in a deal channel shared with Globex, and our internal channel."""
+    slack = SlackStandIn(team_id="TACME", team_name="Acme Sales")
+    for user_id, name in NAMES.items():
+        slack.add_user(user_id, name.split(" (")[0], tz=TZ)
+    slack.add_channel(
+        DEAL,
+        "globex-poc",
+        members=(SE, AE, CHAMPION, OUTSIDER),
+        bot_member=False,
+        is_ext_shared=True,
+    )
+    slack.add_channel(INTERNAL, "globex-internal", members=(SE, AE))
+    return slack
+
+
+def print_summary(summary: dict[str, Any], *, seconds: float, color: bool) -> None:
+    c = summary["criteria"]
     print("\n" + ("\033[1m" if color else "") + "Summary" + ("\033[0m" if color else ""))
-    print(f"  criteria: {s.passed} passed, {s.failed} failed, {s.pending} pending")
+    print(f"  criteria: {c['passed']} passed, {c['failed']} failed, {c['pending']} pending")
     print("  nudges sent: " + ", ".join(f"{k} {v}" for k, v in summary["nudges_by_kind"].items()))
     print(f"  qualification: {summary['qualification']} · status: {summary['status']}")
     print(f"  parked for Phase 2: {', '.join(summary['parked_for_phase_2']) or 'nothing'}")
     print(f"  ran in {seconds:.1f} s against a local Slack stand-in; nothing left behind")
-    return 0

@@ -6,74 +6,25 @@ and stops within seconds of SIGTERM or SIGINT, whatever the database is doing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
-from contextlib import AsyncExitStack, suppress
+from contextlib import AsyncExitStack
 
 from slack_sdk.errors import SlackApiError
 
 from bot import dates
-from bot.app import Deps, build_app, close_client
+from bot.app import build_app
 from bot.config import ConfigError, Settings
+from bot.deps import Deps, close_client
 from bot.server import Server, web_app
-from storage.db import Database, UnsupportedDatabase, failure_reason, shown_url
-from storage.migrate import upgrade
+from bot.startup import open_database, stop_event
+from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
-
-
-def database(settings: Settings) -> Database:
-    """The Database the settings describe, with their timeouts (0 s statement timeout: none)."""
-    try:
-        return Database(
-            settings.database_url,
-            connect_timeout=settings.database_connect_timeout,
-            statement_timeout=settings.database_statement_timeout or None,
-        )
-    except UnsupportedDatabase as e:
-        raise ConfigError(f"DATABASE_URL: {e}") from e
-
-
-async def open_database(settings: Settings, *, migrate: bool = True) -> Database:
-    """Connect and bring the schema up to date, or stop with one line that says what is wrong."""
-    db = database(settings)
-    where = f"DATABASE_URL ({shown_url(settings.database_url)})"
-    try:
-        async with db.engine.connect():
-            pass
-    except Exception as e:
-        await db.dispose()
-        waited = f"{settings.database_connect_timeout:g} s (DATABASE_CONNECT_TIMEOUT)"
-        raise ConfigError(f"cannot connect to {where}: {failure_reason(e, waited=waited)}") from e
-    if not migrate:
-        return db
-    try:
-        before, after = await upgrade(db)
-    except Exception as e:
-        await db.dispose()
-        waited = f"{settings.database_statement_timeout:g} s (DATABASE_STATEMENT_TIMEOUT)"
-        raise ConfigError(f"cannot migrate {where}: {failure_reason(e, waited=waited)}") from e
-    shown = shown_url(settings.database_url)
-    if before == after:
-        log.info("database %s: schema up to date (revision %s)", shown, after)
-    else:
-        log.info("database %s: schema migrated from %s to %s", shown, before or "empty", after)
-    return db
 
 
 async def run_migrate(settings: Settings) -> None:
     db = await open_database(settings)
     await db.dispose()
-
-
-def _stop_event() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError):  # platforms without signal handlers
-            loop.add_signal_handler(sig, stop.set)
-    return stop
 
 
 async def run_serve(
@@ -99,9 +50,10 @@ async def run_serve(
         deps.bot_user_id = auth.get("user_id")
         log.info("connected to Slack team %s as %s", auth.get("team"), auth.get("user"))
 
-        stop = _stop_event()
+        stop = stop_event()
         socket = None
         if settings.socket_mode:
+            # Imported only when asked for: HTTP deployments never load Socket Mode's client.
             from bot.socket_mode import connect
 
             socket = await connect(app, str(settings.slack_app_token), stop=stop)
@@ -117,8 +69,6 @@ async def run_serve(
         opened.push_async_callback(server.stop)
 
         if with_clock:
-            from scheduler.clock import Clock
-
             clock = Clock(settings, db=db, client=None)
             opened.push_async_callback(clock.stop)
             await clock.start()

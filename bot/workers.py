@@ -29,6 +29,7 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from bot.config import ConfigError, Settings
+from bot.runtime import run_migrate, run_serve
 from storage.db import async_url
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,6 @@ def _port_is_free(host: str, port: int) -> None:
 
 def supervise(settings: Settings, *, workers: int, with_clock: bool) -> int:
     """Migrate, fork `workers` web processes, wait; returns the exit status."""
-    from bot.runtime import run_migrate
-
     settings.require_slack()  # once, here, not N times
     _port_is_free(settings.host, settings.port)
     asyncio.run(run_migrate(settings))  # once, before any worker binds the port
@@ -111,8 +110,6 @@ def _worker(settings: Settings, n: int, of: int, *, with_clock: bool) -> None:
     `serve` installs its own, as a lone `serve` would.
     """
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
-    from bot.runtime import run_serve
-
     code = 1
     try:
         role = " with the clock" if with_clock else ""

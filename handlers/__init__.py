@@ -4,39 +4,40 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers import (
+    actions,
+    activity,
+    checkins,
+    commands,
+    criteria,
+    home,
+    poc_new,
+    reactions,
+    readout,
+    scope,
+    sponsor,
+)
+from handlers.guard import Listeners
+
+#: Every flow, in the order its listeners are registered.
+FLOWS = (
+    commands,
+    poc_new,
+    criteria,
+    reactions,
+    checkins,
+    sponsor,
+    scope,
+    readout,
+    home,
+    actions,
+    activity,
+)
+
 
 def register_all(app: AsyncApp) -> None:
     """Every flow's listeners, each run by `handlers.guard.guarded` (acked in time, failures
     answered in words, nothing raised into Bolt)."""
-    from handlers import (
-        actions,
-        activity,
-        checkins,
-        commands,
-        criteria,
-        home,
-        poc_new,
-        reactions,
-        readout,
-        scope,
-        sponsor,
-        status,
-    )
-    from handlers.guard import Listeners
-
     listeners = Listeners(app)
-    for module in (
-        commands,
-        poc_new,
-        criteria,
-        reactions,
-        checkins,
-        sponsor,
-        scope,
-        status,
-        readout,
-        home,
-        actions,
-        activity,
-    ):
+    for module in FLOWS:
         module.register(listeners)

@@ -10,10 +10,10 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
+from bot.deps import deps_of, tenant
 from handlers.guard import Listeners
 from handlers.poc_new import post_kickoff
-from storage import repo
+from storage import sentlog, snapshots, writes
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
         return
     deps = deps_of(context)
     async with deps.db.transaction() as s:
-        await repo.touch_last_seen(
-            s,
+        await writes.touch_last_seen(
+            session=s,
             team_id=tenant(context),
             channel_id=event["channel"],
             user_id=event["user"],
@@ -55,14 +55,16 @@ async def on_member_joined(
     deps.channels.forget(channel_id)
     async with deps.db.transaction() as s:
         # Invited back to an internal channel: its POCs' alerts may go there again.
-        await repo.clear_blocked_destination(s, team_id=team_id, destination=channel_id)
-        row = await repo.live_poc_for_channel(s, team_id=team_id, channel_id=channel_id)
+        await sentlog.clear_blocked_destination(session=s, team_id=team_id, destination=channel_id)
+        row = await snapshots.live_poc_for_channel(
+            session=s, team_id=team_id, channel_id=channel_id
+        )
         if row is None or row.id is None or row.channel_id != channel_id:
             return
         if row.delivery_blocked:
             log.info("POC %s: invited to %s, nudges resume", row.id, channel_id)
-            await repo.update_poc(
-                s,
+            await writes.update_poc(
+                session=s,
                 team_id=team_id,
                 poc_id=row.id,
                 now=deps.clock(),
@@ -70,7 +72,11 @@ async def on_member_joined(
                 delivery_blocked_at=None,
             )
         pending_kickoff = row.kickoff_message_ts is None
-        poc = await repo.load_poc(s, team_id=team_id, poc_id=row.id) if pending_kickoff else None
+        poc = (
+            await snapshots.load_poc(session=s, team_id=team_id, poc_id=row.id)
+            if pending_kickoff
+            else None
+        )
     if poc is not None:
         await post_kickoff(client, deps, poc)  # claims it first: at most once, whoever asks
 

@@ -7,72 +7,47 @@ from the check-in itself, so it is stored once.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Poc
 from bot.rules import Act
 from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
 from handlers.guard import Listeners
 from handlers.request import Command, Submission
-from storage import models as m
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
 
 async def open_checkin(cmd: Command) -> None:
-    await cmd.ack()
-    poc = await cmd.poc_here(Act.log_checkin)
-    if poc is not None:
-        await open_checkin_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
+    await cmd.open_for(Act.log_checkin, checkin_modal)
 
 
-async def open_checkin_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
-    """Open the check-in modal for this POC (used by /poc checkin, nudges and App Home)."""
-    await client.views_open(trigger_id=trigger_id, view=checkin_modal(poc))
-
-
-async def submit_checkin(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_checkin(sub: Submission) -> None:
     poc = await sub.poc(Act.log_checkin)
     if poc is None:
         return
     now = sub.deps.clock()
     checkin, errors = read_checkin(sub.values, now=now, tz=poc.tz)
     if checkin is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     async with sub.once() as s:
         if s is None:  # a replay of a check-in already logged
-            await ack()
+            await sub.ack()
             return
-        await repo.add_checkin(
-            s,
-            checkin=m.Checkin(
-                team_id=sub.team_id,
-                poc_id=poc.id,
-                held_on=checkin.held_on,
-                format=checkin.format.value,
-                attendees=",".join(checkin.attendees),
-                sponsor_present=checkin.sponsor_present,
-                summary=checkin.summary,
-                blockers=checkin.blockers,
-                health=checkin.health.value,
-                logged_by=sub.user_id,
-                created_at=now,
-            ),
+        await writes.add_checkin(
+            session=s,
+            team_id=sub.team_id,
+            poc_id=poc.id,
+            checkin=checkin.as_checkin(logged_by=sub.user_id),
+            attendees=checkin.attendees,
+            now=now,
         )
-    await ack()
+    await sub.ack()
     try:
         async with sub.deps.follow_ups:
-            await client.chat_postMessage(
+            await sub.client.chat_postMessage(
                 channel=poc.channel_id,
                 text=checkin_text(poc, checkin),
                 blocks=checkin_blocks(poc, checkin, logged_by=sub.user_id),
@@ -82,4 +57,4 @@ async def submit_checkin(
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_checkin)
+    app.submission(CALLBACK)(submit_checkin)

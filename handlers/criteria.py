@@ -5,12 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps
 from bot.domain import Poc, ScopeChangeKind
 from bot.rules import Act, after_kickoff, criterion_scope_changes, lint_criterion
 from bot.views.criteria import (
@@ -25,8 +21,9 @@ from bot.views.criteria import (
 )
 from bot.views.text import escape
 from handlers.guard import Listeners
-from handlers.request import Command, Submission, tell_user
-from storage import repo
+from handlers.replies import tell_user
+from handlers.request import Command, Submission
+from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +35,10 @@ async def open_criteria(cmd: Command) -> None:
         return
     if not poc.use_cases:
         await cmd.say_privately("This POC has no use cases yet.")
-    await cmd.client.views_open(trigger_id=cmd.trigger_id, view=criteria_modal(poc))
+    await cmd.open_modal(criteria_modal(poc))
 
 
-async def submit_criterion(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_criterion(sub: Submission) -> None:
     deps, team_id, user_id = sub.deps, sub.team_id, sub.user_id
     # Before the ack only the use cases and the kickoff matter: the outline is 4 queries
     # where the whole POC is 11 (the message is rendered from the whole POC, after).
@@ -53,11 +47,11 @@ async def submit_criterion(
         return
     form, errors = read_criterion(sub.values, poc)
     if form is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     lint = lint_criterion(form.statement, form.method)
     if lint.warnings and not form.save_anyway:
-        await ack(response_action="errors", errors=lint_errors(lint))
+        await sub.show_errors(lint_errors(lint))
         return
 
     now = deps.clock()
@@ -67,23 +61,21 @@ async def submit_criterion(
     )
     async with sub.once() as s:
         if s is None:  # a replay of a submission already stored
-            await ack()
+            await sub.ack()
             return
         use_case_id = form.use_case_id
         if use_case_id is None:
             assert form.new_use_case
-            use_case = await repo.add_use_case(
-                s,
+            use_case_id = await writes.add_use_case(
+                session=s,
                 team_id=team_id,
                 poc_id=poc.id,
                 title=form.new_use_case,
                 after_kickoff=late,
                 now=now,
             )
-            use_case_id = use_case.id
-        assert use_case_id is not None
-        criterion = await repo.add_criterion(
-            s,
+        criterion_id = await writes.add_criterion(
+            session=s,
             team_id=team_id,
             poc_id=poc.id,
             use_case_id=use_case_id,
@@ -96,37 +88,22 @@ async def submit_criterion(
         )
         for kind, detail in changes:
             await _scope_change(s, poc, kind, detail, now)
-    await ack()
-    assert criterion.id is not None
+    await sub.ack()
     async with deps.follow_ups:
-        await post_criterion(
-            client,
-            deps,
-            team_id=team_id,
-            poc_id=poc.id,
-            criterion_id=criterion.id,
-            user_id=user_id,
-        )
+        await post_criterion(sub, poc_id=poc.id, criterion_id=criterion_id)
 
 
 async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:
-    await repo.add_scope_change(
-        s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
+    await writes.add_scope_change(
+        session=s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
     )
 
 
-async def post_criterion(
-    client: AsyncWebClient,
-    deps: Deps,
-    *,
-    team_id: str,
-    poc_id: int,
-    criterion_id: int,
-    user_id: str,
-) -> None:
+async def post_criterion(sub: Submission, *, poc_id: int, criterion_id: int) -> None:
     """Post the criterion in the deal channel and remember its message, where votes land."""
+    client, deps, team_id = sub.client, sub.deps, sub.team_id
     async with deps.db.session() as s:
-        poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
     assert poc is not None
     criterion = next(c for c in poc.criteria if c.id == criterion_id)
     use_case = next(u for u in poc.use_cases if u.id == criterion.use_case_id)
@@ -142,7 +119,7 @@ async def post_criterion(
         log.warning("posting criterion %s failed: %s", criterion_id, error)
         await tell_user(
             client,
-            user_id=user_id,
+            user_id=sub.user_id,
             channel_id=None,
             text=(
                 f"The criterion is saved, but I couldn't post it in <#{poc.channel_id}> ({error}). "
@@ -151,8 +128,8 @@ async def post_criterion(
         )
         return
     async with deps.db.transaction() as s:
-        await repo.set_criterion_message(
-            s,
+        await writes.set_criterion_message(
+            session=s,
             team_id=team_id,
             criterion_id=criterion_id,
             channel_id=response["channel"],
@@ -161,4 +138,4 @@ async def post_criterion(
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_criterion)
+    app.submission(CALLBACK)(submit_criterion)

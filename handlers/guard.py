@@ -25,7 +25,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.kwargs_injection.async_args import AsyncArgs
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.request import body_channel_id, body_user_id, first_input, tell_user
+from bot.domain import Poc
+from bot.rules import Act
+from handlers.payloads import body_channel_id, body_user_id, first_input
+from handlers.replies import tell_user
+from handlers.request import Click, Submission, on_click, on_submission
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ SAVED_NOT_POSTED = (
 )
 
 Listener = Callable[..., Awaitable[Any]]
+ClickFlow = Callable[[Click, Poc], Awaitable[None]]
+SubmissionFlow = Callable[[Submission], Awaitable[None]]
 #: Whether a request of this listener changes something (its failure then says "nothing was
 #: saved"); a function of the request body for listeners that do both, such as `/poc`.
 Writes = bool | Callable[[dict[str, Any]], bool]
@@ -188,8 +194,29 @@ class Listeners:
     def view(self, callback_id: str) -> Callable[[Listener], Listener]:
         return self._on(self.app.view(callback_id), True)
 
+    def submission(self, callback_id: str) -> Callable[[SubmissionFlow], SubmissionFlow]:
+        """A modal's submission, handled by a function of the `Submission`."""
+
+        def decorate(flow: SubmissionFlow) -> SubmissionFlow:
+            self.view(callback_id)(on_submission(flow))
+            return flow
+
+        return decorate
+
     def action(self, action_id: str, *, writes: Writes = True) -> Callable[[Listener], Listener]:
         return self._on(self.app.action(action_id), writes)
+
+    def click(
+        self, action_id: str, act: Act, *, writes: Writes = True
+    ) -> Callable[[ClickFlow], ClickFlow]:
+        """A button about a POC, handled by a function of the `Click` and the POC, once the
+        clicker is known to be allowed to `act` on it."""
+
+        def decorate(flow: ClickFlow) -> ClickFlow:
+            self.action(action_id, writes=writes)(on_click(act, flow))
+            return flow
+
+        return decorate
 
     def event(self, event: str) -> Callable[[Listener], Listener]:
         return self._on(self.app.event(event), True)

@@ -7,16 +7,16 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
+from bot.deps import deps_of, tenant
 from bot.views.home import home_view
 from handlers.guard import Listeners
-from storage import repo
+from storage import snapshots
 
 
 async def publish_home(client: AsyncWebClient, context: AsyncBoltContext, user_id: str) -> None:
     deps = deps_of(context)
     async with deps.db.session() as s:
-        pocs = await repo.pocs_for_member(s, team_id=tenant(context), user_id=user_id)
+        pocs = await snapshots.pocs_for_member(session=s, team_id=tenant(context), user_id=user_id)
     await client.views_publish(user_id=user_id, view=home_view(pocs, deps.clock()))
 
 

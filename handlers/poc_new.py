@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps
+from bot.deps import Deps
 from bot.domain import Poc
 from bot.privacy import ChannelInfo, post_internal
 from bot.rules import Act, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
+from bot.views.refusals import refusal
 from bot.views.text import escape
 from handlers.guard import Listeners
-from handlers.request import Command, Submission, refusal, tell_user, user_tz
-from storage import repo
+from handlers.replies import tell_user, user_tz
+from handlers.request import Command, Submission
+from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +37,10 @@ async def open_new_poc(cmd: Command) -> None:
         await cmd.say_privately(refusal(Act.start_poc, None))
         return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
-    await cmd.client.views_open(
-        trigger_id=cmd.trigger_id, view=new_poc_modal(channel_id=cmd.channel_id, tz=tz)
-    )
+    await cmd.open_modal(new_poc_modal(channel_id=cmd.channel_id, tz=tz))
 
 
-async def submit_new_poc(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_new_poc(sub: Submission) -> None:
     deps, team_id = sub.deps, sub.team_id
     if not sub.may(Act.start_poc, None):
         await sub.refuse(refusal(Act.start_poc, None))
@@ -55,19 +49,19 @@ async def submit_new_poc(
     now = deps.clock()
     new, errors = read_new_poc(sub.values, now=now, tz=meta.tz, created_by=sub.user_id)
     if new is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     try:
         async with sub.once() as s:
             if s is None:  # this very submission was already stored: a replay
-                await ack()
+                await sub.ack()
                 return
-            existing = await repo.live_poc_for_channel(
-                s, team_id=team_id, channel_id=new.channel_id
+            existing = await snapshots.live_poc_for_channel(
+                session=s, team_id=team_id, channel_id=new.channel_id
             )
             if existing is not None:
                 raise ChannelTaken(existing.prospect)  # rolls back the request's key too
-            poc_id = await repo.create_poc(s, team_id=team_id, new=new, now=now)
+            poc_id = await writes.create_poc(session=s, team_id=team_id, new=new, now=now)
     except ChannelTaken as taken:
         await sub.refuse(
             f"This channel already runs the POC for {taken.prospect}. "
@@ -75,13 +69,15 @@ async def submit_new_poc(
             field="channel",
         )
         return
-    await ack()
+    await sub.ack()
 
     async with deps.follow_ups:
         async with deps.db.session() as s:
-            poc = await repo.load_poc(s, team_id=team_id, poc_id=poc_id)
+            poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
         assert poc is not None
-        await announce(client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel)
+        await announce(
+            sub.client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel
+        )
 
 
 async def announce(
@@ -110,7 +106,9 @@ async def announce(
 async def post_kickoff(client: AsyncWebClient, deps: Deps, poc: Poc) -> None:
     """Post the kickoff summary, at most once per POC whatever events arrive."""
     async with deps.db.transaction() as s:
-        claimed = await repo.claim_kickoff(s, team_id=poc.team_id, poc_id=poc.id, now=deps.clock())
+        claimed = await writes.claim_kickoff(
+            session=s, team_id=poc.team_id, poc_id=poc.id, now=deps.clock()
+        )
     if not claimed:
         log.info("POC %s: the kickoff is posted or being posted", poc.id)
         return
@@ -122,11 +120,11 @@ async def post_kickoff(client: AsyncWebClient, deps: Deps, poc: Poc) -> None:
         # Slack refused it, so it is not in the channel: the next invitation may post it.
         # (A timeout keeps the claim: the post may have landed, and twice is worse than late.)
         async with deps.db.transaction() as s:
-            await repo.release_kickoff(s, team_id=poc.team_id, poc_id=poc.id)
+            await writes.release_kickoff(session=s, team_id=poc.team_id, poc_id=poc.id)
         raise
     async with deps.db.transaction() as s:
-        await repo.update_poc(
-            s,
+        await writes.update_poc(
+            session=s,
             team_id=poc.team_id,
             poc_id=poc.id,
             now=deps.clock(),
@@ -152,4 +150,4 @@ async def ensure_member(client: AsyncWebClient, channels: ChannelInfo, channel_i
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_new_poc)
+    app.submission(CALLBACK)(submit_new_poc)

@@ -6,17 +6,16 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import deps_of, tenant
-from bot.domain import VerdictState
-from bot.rules import effective_verdict, reaction_verdict
+from bot.deps import deps_of, tenant
+from bot.recovery import recovery_for
+from bot.rules import reaction_verdict
 from bot.views.text import escape
+from bot.votes import Target, refresh_criterion_message, store_vote
+from handlers.guard import Listeners
 from handlers.request import tell_user
-from scheduler.reconcile import Target, recovery_for, refresh_criterion_message
-from storage import repo
 
 log = logging.getLogger(__name__)
 
@@ -38,65 +37,47 @@ async def on_reaction(
     event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     item = event.get("item") or {}
-    verdict = reaction_verdict(event.get("reaction", ""))
-    if verdict is None or item.get("type") != "message":
+    if reaction_verdict(event.get("reaction", "")) is None or item.get("type") != "message":
         return  # most reactions are not votes: no database work for them
     deps = deps_of(context)
-    team_id = tenant(context)
-    user_id, channel_id, ts = event["user"], item["channel"], item["ts"]
+    user_id, reaction = event["user"], event["reaction"]
+    target = Target(tenant(context), item["channel"], item["ts"])
     added = event["type"] == "reaction_added"
     # Slack retries an event with the same event_id: that id makes the vote apply once.
-    key = body.get("event_id") or f"{channel_id}:{ts}:{user_id}:{event['reaction']}:{added}"
-    at = _when(event, deps.clock())
-
-    state: VerdictState | None = None
+    key = body.get("event_id") or f"{target.channel_id}:{target.ts}:{user_id}:{reaction}:{added}"
     try:
-        async with deps.db.transaction() as s:
-            criterion = await repo.criterion_by_message(
-                s, team_id=team_id, channel_id=channel_id, ts=ts, lock=True
-            )
-            if criterion is None or criterion.id is None:
-                return
-            criterion_id, poc_id = criterion.id, criterion.poc_id
-            counts = user_id in await repo.evaluator_ids(s, team_id=team_id, poc_id=poc_id)
-            if counts and await repo.record_reaction(
-                s,
-                team_id=team_id,
-                criterion_id=criterion_id,
-                user_id=user_id,
-                reaction=event["reaction"],
-                verdict=verdict,
-                added=added,
-                at=at,
-                event_key=key,
-            ):
-                state = effective_verdict(
-                    await repo.votes_for(s, team_id=team_id, criterion_id=criterion_id)
-                )
-                await repo.set_verdict(s, team_id=team_id, criterion_id=criterion_id, state=state)
+        stored = await store_vote(
+            deps.db,
+            target,
+            user_id=user_id,
+            reaction=reaction,
+            added=added,
+            at=_when(event, deps.clock()),
+            event_key=key,
+        )
     except Exception:
         # The event is acked: Slack will not send it again. The message's reactions still
         # say what the vote was; read them again once the database answers.
         log.exception("storing a vote failed; it will be recovered from the message")
-        recovery_for(deps.db).remember(
-            Target(team_id, channel_id, ts), client=client, clock=deps.clock
-        )
+        recovery_for(deps.db).remember(target, client=client, clock=deps.clock)
         return
-    if not counts:
+    if stored is None:
+        return  # not a criterion's message
+    if not stored.counts:
         if added:
-            await tell_user(
-                client,
-                user_id=user_id,
-                channel_id=channel_id,
-                text=NOT_AN_EVALUATOR.format(reaction=escape(event["reaction"])),
-            )
+            text = NOT_AN_EVALUATOR.format(reaction=escape(reaction))
+            await tell_user(client, user_id=user_id, channel_id=target.channel_id, text=text)
         return
-    if state is not None:
+    if stored.changed:
         await refresh_criterion_message(
-            client, deps.db, team_id=team_id, poc_id=poc_id, criterion_id=criterion_id
+            client,
+            deps.db,
+            team_id=target.team_id,
+            poc_id=stored.poc_id,
+            criterion_id=stored.criterion_id,
         )
 
 
-def register(app: AsyncApp) -> None:
+def register(app: Listeners) -> None:
     app.event("reaction_added")(on_reaction)
     app.event("reaction_removed")(on_reaction)

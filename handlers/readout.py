@@ -4,14 +4,11 @@ validation sign-off, which closes that milestone and hands over to the AE."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import Deps
+from bot.deps import Deps
 from bot.domain import MilestoneKind, Poc, Status
 from bot.rules import Act
 from bot.views.readout import (
@@ -25,8 +22,9 @@ from bot.views.readout import (
     signoff_text,
 )
 from handlers.guard import Listeners
-from handlers.request import Click, Command, tell_user
-from storage import repo
+from handlers.replies import tell_user
+from handlers.request import Click, Command
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -58,45 +56,44 @@ async def publish_readout(client: AsyncWebClient, deps: Deps, *, poc: Poc, user_
         )
         return
     async with deps.db.transaction() as s:
-        await repo.update_poc(
-            s,
+        await writes.update_poc(
+            session=s,
             team_id=poc.team_id,
             poc_id=poc.id,
             now=now,
             readout_posted_at=now,
             status=Status.readout,
         )
-        await repo.mark_milestone_done(
-            s, team_id=poc.team_id, poc_id=poc.id, kind=MilestoneKind.readout, by=user_id, now=now
+        await writes.mark_milestone_done(
+            session=s,
+            team_id=poc.team_id,
+            poc_id=poc.id,
+            kind=MilestoneKind.readout,
+            by=user_id,
+            now=now,
         )
 
 
-async def answer_readout(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> None:
-    await ack()
-    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
-    poc = await click.poc(Act.answer_readout)
-    if poc is None:
-        return
+async def answer_readout(click: Click, poc: Poc) -> None:
     team_id, user_id = click.team_id, click.user_id
     agreed = click.action_id == AGREE
     now = click.deps.clock()
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        await repo.record_readout_answer(
-            s, team_id=team_id, poc_id=poc.id, user_id=user_id, agreed=agreed, at=now
+        await writes.record_readout_answer(
+            session=s, team_id=team_id, poc_id=poc.id, user_id=user_id, agreed=agreed, at=now
         )
         if agreed:
-            await repo.mark_milestone_done(
-                s, team_id=team_id, poc_id=poc.id, kind=MilestoneKind.signoff, by=user_id, now=now
+            await writes.mark_milestone_done(
+                session=s,
+                team_id=team_id,
+                poc_id=poc.id,
+                kind=MilestoneKind.signoff,
+                by=user_id,
+                now=now,
             )
-    message = body.get("message")
+    message = click.body.get("message")
     thread = message.get("ts") if isinstance(message, dict) else None
     if agreed:
         text, blocks = (
@@ -106,7 +103,7 @@ async def answer_readout(
     else:
         text, blocks = disagree_text(user_id=user_id), disagree_blocks(user_id=user_id)
     try:
-        await client.chat_postMessage(
+        await click.client.chat_postMessage(
             channel=click.channel_id or poc.channel_id,
             thread_ts=thread,
             text=text,
@@ -118,5 +115,5 @@ async def answer_readout(
 
 
 def register(app: Listeners) -> None:
-    app.action(AGREE)(answer_readout)
-    app.action(DISAGREE)(answer_readout)
+    app.click(AGREE, Act.answer_readout)(answer_readout)
+    app.click(DISAGREE, Act.answer_readout)(answer_readout)

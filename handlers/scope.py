@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import ScopeResolution
+from bot.domain import Poc, ScopeResolution
 from bot.rules import Act
 from bot.views.text import clip, escape, section, user
 from handlers.guard import Listeners
-from handlers.request import Click, Command, show_acted
-from storage import repo
+from handlers.request import Click, Command
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +31,8 @@ async def park_request(cmd: Command) -> None:
     async with cmd.once() as s:
         if s is None:  # a replay of this very command
             return
-        await repo.park(
-            s,
+        await writes.park(
+            session=s,
             team_id=cmd.team_id,
             poc_id=poc.id,
             text=clip(text, MAX_PARKED),
@@ -50,24 +46,14 @@ async def park_request(cmd: Command) -> None:
         await cmd.say_privately(f"Parked, but I couldn't post it here ({e.response.get('error')}).")
 
 
-async def resolve_change(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-) -> None:
+async def resolve_change(click: Click, poc: Poc) -> None:
     """[Park for Phase 2] / [Accept change] on a scope-creep nudge; value `poc_id:change_id`."""
-    await ack()
-    click = Click.of(ack=ack, body=body, action=action, context=context, client=client)
-    poc = await click.poc(Act.resolve_scope)
-    if poc is None:
-        return
-    change_id = int(click.detail) if click.detail.isdigit() else -1
-    change = next((c for c in poc.scope_changes if c.id == change_id), None)
+    number = click.value.number if click.value else None
+    change = next((c for c in poc.scope_changes if c.id == number), None)
     if change is None:
         await click.tell("That scope change is not part of this POC any more.")
         return
+    change_id = change.id
     parked = click.action_id == "scope_park"
     resolution = ScopeResolution.parked if parked else ScopeResolution.accepted
     now = click.deps.clock()
@@ -75,12 +61,17 @@ async def resolve_change(
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return
-        done = await repo.resolve_scope_change(
-            s, team_id=team_id, change_id=change_id, resolution=resolution, by=user_id, now=now
+        done = await writes.resolve_scope_change(
+            session=s,
+            team_id=team_id,
+            change_id=change_id,
+            resolution=resolution,
+            by=user_id,
+            now=now,
         )
-        if done is not None and parked:
-            await repo.park(
-                s,
+        if done and parked:
+            await writes.park(
+                session=s,
                 team_id=team_id,
                 poc_id=poc.id,
                 text=change.detail,
@@ -88,15 +79,15 @@ async def resolve_change(
                 now=now,
                 scope_change_id=change_id,
             )
-    if done is None:
+    if not done:
         note = f"Already {change.resolution.value}."
     elif parked:
         note = f"✓ Parked for Phase 2 by {user(user_id)}: {escape(clip(change.detail, 200))}"
     else:
         note = f"✓ Accepted into this POC by {user(user_id)}: the plan grows, mind the dates."
-    await show_acted(client, body, key=f"scope_creep:{change_id}", note=note)
+    await click.show_done(note, key=f"scope_creep:{change_id}")
 
 
 def register(app: Listeners) -> None:
-    app.action("scope_park")(resolve_change)
-    app.action("scope_accept")(resolve_change)
+    app.click("scope_park", Act.resolve_scope)(resolve_change)
+    app.click("scope_accept", Act.resolve_scope)(resolve_change)

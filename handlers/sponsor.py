@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.async_context import AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.domain import Poc
 from bot.privacy import post_internal
 from bot.rules import Act, briefs_exec
 from bot.views.sponsor import (
@@ -21,28 +15,16 @@ from bot.views.sponsor import (
 )
 from handlers.guard import Listeners
 from handlers.request import Command, Submission, local_noon
-from storage import models as m
-from storage import repo
+from storage import writes
 
 log = logging.getLogger(__name__)
 
 
 async def open_sponsor(cmd: Command) -> None:
-    await cmd.ack()
-    poc = await cmd.poc_here(Act.log_engagement)
-    if poc is not None:
-        await open_sponsor_modal(cmd.client, trigger_id=cmd.trigger_id, poc=poc)
+    await cmd.open_for(Act.log_engagement, sponsor_modal)
 
 
-async def open_sponsor_modal(client: AsyncWebClient, *, trigger_id: str, poc: Poc) -> None:
-    """Open the sponsor-engagement modal (used by /poc sponsor and stalled-sponsor nudges)."""
-    await client.views_open(trigger_id=trigger_id, view=sponsor_modal(poc))
-
-
-async def submit_engagement(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    sub = Submission.of(ack=ack, body=body, context=context, client=client)
+async def submit_engagement(sub: Submission) -> None:
     team_id, user_id = sub.team_id, sub.user_id
     poc = await sub.poc(Act.log_engagement)
     if poc is None:
@@ -50,32 +32,26 @@ async def submit_engagement(
     now = sub.deps.clock()
     engagement, errors = read_engagement(sub.values, now=now, tz=poc.tz, poc=poc)
     if engagement is None:
-        await ack(response_action="errors", errors=errors)
+        await sub.show_errors(errors)
         return
     at = local_noon(engagement.held_on, poc.tz, now)
     async with sub.once() as s:
         if s is None:  # a replay of an engagement already logged
-            await ack()
+            await sub.ack()
             return
-        await repo.add_engagement(
-            s,
-            engagement=m.Engagement(
-                team_id=team_id,
-                poc_id=poc.id,
-                at=at,
-                kind=engagement.kind.value,
-                role=engagement.role.value,
-                who=engagement.who,
-                outcome=engagement.outcome,
-                logged_by=user_id,
-            ),
+        await writes.add_engagement(
+            session=s,
+            team_id=team_id,
+            poc_id=poc.id,
+            engagement=engagement.as_engagement(at=at),
+            logged_by=user_id,
         )
         if briefs_exec(engagement.kind, engagement.role):
-            await repo.mark_briefed(s, team_id=team_id, poc_id=poc.id, at=at)
-    await ack()
+            await writes.mark_briefed(session=s, team_id=team_id, poc_id=poc.id, at=at)
+    await sub.ack()
     async with sub.deps.follow_ups:
         await post_internal(
-            client,
+            sub.client,
             poc,
             cache=sub.deps.channels,
             text=engagement_text(poc, engagement),
@@ -84,4 +60,4 @@ async def submit_engagement(
 
 
 def register(app: Listeners) -> None:
-    app.view(CALLBACK)(submit_engagement)
+    app.submission(CALLBACK)(submit_engagement)

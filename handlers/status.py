@@ -1,10 +1,12 @@
-"""`/poc status`: the scoreboard, privately to whoever asked (internal lines for SE and AE)."""
+"""`/poc status`: the scoreboard, privately to whoever asked (internal lines for SE and AE).
+
+Reached through the /poc router (handlers/commands.py); its buttons live in handlers/actions.py,
+so it registers no listener of its own."""
 
 from __future__ import annotations
 
 from bot.rules import Act, insider
 from bot.views.status import status_blocks, status_text
-from handlers.guard import Listeners
 from handlers.request import Command
 
 
@@ -17,8 +19,3 @@ async def show_status(cmd: Command) -> None:
     await cmd.say_privately(
         status_text(poc, now), status_blocks(poc, now, internal=insider(poc, cmd.user_id))
     )
-
-
-def register(app: Listeners) -> None:
-    """`status` is reached through the /poc router; its buttons live in handlers/actions.py."""
-    del app

@@ -21,13 +21,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import close_client, utc_now, web_client
 from bot.config import Settings
+from bot.deps import close_client, utc_now, web_client
 from bot.privacy import ChannelInfo
+from bot.startup import open_database, stop_event
 from scheduler.delivery import Delivery
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep
-from storage import locks, repo
+from storage import locks, replays
 from storage.db import Database, failure_reason, is_postgres
 
 log = logging.getLogger(__name__)
@@ -171,19 +172,17 @@ async def forget_old_requests(db: Database, now: datetime) -> int:
     day): the table stays as small as a day of requests. Never raises: it is housekeeping."""
     try:
         async with db.transaction() as s:
-            return await repo.forget_handled(s, before=now - repo.HANDLED_KEEP)
+            return await replays.forget_handled(session=s, before=now - replays.HANDLED_KEEP)
     except Exception:
         log.exception("forgetting old replay keys failed; the next tick tries again")
         return 0
 
 
 async def run_clock(settings: Settings) -> None:
-    from bot.runtime import _stop_event, open_database
-
     settings.require_slack()
     db = await open_database(settings)
     clock = Clock(settings, db=db)
-    stop = _stop_event()
+    stop = stop_event()
     await clock.start()
     try:
         await stop.wait()

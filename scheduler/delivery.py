@@ -27,7 +27,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -35,14 +34,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Nudge, Poc, Role
 from bot.privacy import ChannelInfo
-from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text
-from bot.views.text import escape
-from storage import repo
+from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text, refusal_notice
+from scheduler.due import Due
+from storage import sentlog
 from storage.db import Database
-from storage.repo import Claim, NudgeStatus
-
-if TYPE_CHECKING:
-    from scheduler.sweep import Due
+from storage.sentlog import Claim, NudgeStatus
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +206,7 @@ class Delivery:
                 report.failed += failed
                 return
             for (ts, channel), ids in _by_message(landed).items():
-                await self._finish_ids(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
+                await self._finish(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
                 report.sent += len(ids)
                 report.found += len(ids)
             pending = [(n, c) for n, c in pending if c.id not in landed]
@@ -294,7 +290,7 @@ class Delivery:
 
     async def _finish(
         self,
-        claims: Sequence[Claim],
+        rows: Sequence[Claim] | Sequence[int],
         status: str,
         at: datetime,
         *,
@@ -302,23 +298,17 @@ class Delivery:
         channel: str | None = None,
         error: str | None = None,
     ) -> int:
-        return await self._finish_ids(
-            [c.id for c in claims], status, at, ts=ts, channel=channel, error=error
-        )
-
-    async def _finish_ids(
-        self,
-        ids: Sequence[int],
-        status: str,
-        at: datetime,
-        *,
-        ts: str | None = None,
-        channel: str | None = None,
-        error: str | None = None,
-    ) -> int:
+        """Record how the attempt at these sent-log rows (claims or their ids) ended."""
+        ids = [r if isinstance(r, int) else r.id for r in rows]
         async with self.db.transaction() as s:
-            return await repo.finish_nudges(
-                s, ids=ids, status=status, now=at, message_ts=ts, channel_id=channel, error=error
+            return await sentlog.finish_nudges(
+                session=s,
+                ids=ids,
+                status=status,
+                now=at,
+                message_ts=ts,
+                channel_id=channel,
+                error=error,
             )
 
     async def _block(self, letter: Letter, error: str, at: datetime) -> bool:
@@ -326,12 +316,12 @@ class Delivery:
         poc, destination = letter.poc, letter.destination
         async with self.db.transaction() as s:
             if destination == poc.channel_id:
-                first = await repo.block_delivery(
-                    s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
+                first = await sentlog.block_delivery(
+                    session=s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
                 )
             else:
-                first = await repo.block_destination(
-                    s,
+                first = await sentlog.block_destination(
+                    session=s,
                     team_id=poc.team_id,
                     poc_id=poc.id,
                     destination=destination,
@@ -347,7 +337,8 @@ class Delivery:
             )
             return False
         try:
-            await self.client.chat_postMessage(channel=owner, text=refusal_notice(letter, error))
+            text = refusal_notice(poc, destination, is_dm=letter.is_dm, error=error)
+            await self.client.chat_postMessage(channel=owner, text=text)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
             log.warning("could not tell %s that %s refuses: %s", owner, destination, e)
             return False
@@ -367,34 +358,6 @@ def _owner(poc: Poc, *, besides: str) -> str | None:
         if person.user_id and person.user_id != besides:
             return person.user_id
     return None
-
-
-def refusal_notice(letter: Letter, error: str) -> str:
-    """What the owner reads, once, when a destination refuses the POC's nudges."""
-    poc = letter.poc
-    prospect = escape(poc.prospect)
-    if letter.is_dm:
-        return (
-            f"I can't send direct messages to <@{letter.destination}> ({error}), so the "
-            f"{prospect} POC's internal alerts no longer reach them. They still reach the "
-            "other owners."
-        )
-    if letter.destination != poc.channel_id:
-        return (
-            f"I couldn't post the {prospect} POC's internal alerts in "
-            f"<#{letter.destination}> ({error}). Type `/invite @pocbot` there; until then "
-            "they come to you and the AE by direct message."
-        )
-    why = {
-        "not_in_channel": "I'm not a member of it. Type `/invite @pocbot` there",
-        "channel_not_found": "I can't find it any more (deleted, or private without me). "
-        "Invite me with `/invite @pocbot` there, or start the POC again in its new channel",
-        "is_archived": "it is archived. Unarchive it and type `/invite @pocbot`",
-    }[error]
-    return (
-        f"I couldn't post today's reminders for the {prospect} POC in "
-        f"<#{poc.channel_id}>: {why}. I've paused its nudges there until then."
-    )
 
 
 def slack_error(e: SlackApiError) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import Deps, build_app, close_client
+from bot.app import build_app
 from bot.config import Settings
+from bot.deps import Deps, close_client
 from handlers.guard import guarded
 from storage.db import Database
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.app import Deps, build_app, close_client, web_client
+from bot.app import build_app
 from bot.config import Settings
+from bot.deps import Deps, close_client, web_client
 from bot.sandbox.signing import Reply, SlackClient
 from bot.sandbox.slack_api import Message, SlackStandIn
 from bot.server import EVENTS_PATH, Server, web_app

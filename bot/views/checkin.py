@@ -5,16 +5,16 @@ Block ids are a contract: held_on, format, attendees, sponsor_present, summary, 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import LIVE_FORMATS, CheckinFormat, Health, Poc
+from bot.domain import LIVE_FORMATS, Checkin, CheckinFormat, Health, Poc
 from bot.rules import checkin_counts, local_today
 from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
 from bot.views.text import clip, context, escape, option, plain, section, user
+from bot.views.values import modal_metadata
 
 CALLBACK = "poc_checkin"
 FORMAT_LABELS = {
@@ -41,16 +41,28 @@ class CheckinInput:
     blockers: str
     health: Health
 
+    def as_checkin(self, *, logged_by: str) -> Checkin:
+        """What is stored (the attendees are stored beside it)."""
+        return Checkin(
+            held_on=self.held_on,
+            format=self.format,
+            sponsor_present=self.sponsor_present,
+            health=self.health,
+            summary=self.summary,
+            blockers=self.blockers,
+            logged_by=logged_by,
+        )
+
 
 def checkin_modal(poc: Poc) -> dict[str, Any]:
-    # "today" is typed by default: it is parsed in the user's timezone on submission.
+    """ "When" says "today" until changed: parsed in the user's timezone on submission."""
     return {
         "type": "modal",
         "callback_id": CALLBACK,
         "title": plain("Log a check-in"),
         "submit": plain("Log it"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "private_metadata": modal_metadata(poc.id),
         "blocks": [
             section(
                 f"*{escape(poc.prospect)}* — meetings and calls keep the cadence; email doesn't."

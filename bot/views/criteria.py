@@ -5,7 +5,6 @@ Block ids are a contract: use_case, statement, method. `new_use_case` and `save_
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +13,7 @@ from bot.domain import Criterion, Poc, UseCase, Verdict, VerdictState
 from bot.rules import FLAG_WORDS, Lint, LintIssue
 from bot.views.forms import State, checkbox, field, input_block, text_input, ticked
 from bot.views.text import clip, context, day, escape, option, plain, section, user
+from bot.views.values import modal_metadata
 
 CALLBACK = "poc_criteria"
 NEW_USE_CASE = "new"
@@ -46,7 +46,7 @@ def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any
         "title": plain("Add a criterion"),
         "submit": plain("Add"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "private_metadata": modal_metadata(poc.id),
         "blocks": [
             section(f"*{escape(poc.prospect)}* — objective and binary: pass or fail, no debate."),
             input_block("use_case", "Use case", use_case),

@@ -20,6 +20,7 @@ from bot.views.text import (
     header,
     section,
 )
+from bot.views.values import button_value
 
 BLOCKS_PER_POC = 3  # section, actions, divider
 
@@ -52,8 +53,8 @@ def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
                 f"✅ {s.passed} · ❌ {s.failed} · ⏳ {s.pending}{nxt_words}"
             ),
             actions(
-                button("Status", "home_status", str(poc.id)),
-                button("Log check-in", "home_checkin", str(poc.id)),
+                button("Status", "home_status", button_value(poc.id)),
+                button("Log check-in", "home_checkin", button_value(poc.id)),
                 block_id=f"home:{poc.id}",
             ),
             divider(),

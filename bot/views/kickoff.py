@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import CADENCE_WORDS, MILESTONE_TITLES, Poc, Role
+from bot.domain import MILESTONE_TITLES, Poc, Role
 from bot.rules import Go, Qualification
+from bot.views.labels import CADENCE_LABELS, ROLE_LABELS
 from bot.views.text import bullets, context, day, divider, escape, header, section, user
 
 VERDICT_EMOJI = {Go.go: "🟢", Go.at_risk: "🟠", Go.no_go: "🔴"}
@@ -25,13 +26,7 @@ def kickoff_blocks(poc: Poc) -> list[dict[str, Any]]:
         f"*{MILESTONE_TITLES[m.kind]}* — {day(m.due)}" + (" ✓" if m.done_at else "")
         for m in poc.milestones
     ]
-    roles = [
-        f"*SE* {person_label(poc, Role.se)}",
-        f"*AE* {person_label(poc, Role.ae)}",
-        f"*Champion* {person_label(poc, Role.champion)}",
-        f"*Business sponsor* {person_label(poc, Role.business_sponsor)}",
-        f"*Executive sponsor* {person_label(poc, Role.exec_sponsor)}",
-    ]
+    roles = [f"*{label}* {person_label(poc, role)}" for role, label in ROLE_LABELS.items()]
     if evaluators := poc.people(Role.evaluator):
         roles.append("*Evaluators* " + ", ".join(user(e.user_id) for e in evaluators))
     use_cases = [f"{i}. {escape(u.title)}" for i, u in enumerate(poc.use_cases, 1)]
@@ -39,7 +34,7 @@ def kickoff_blocks(poc: Poc) -> list[dict[str, Any]]:
         header(f"POC: {poc.prospect}"),
         section(
             f"*{day(poc.start)} → {day(poc.end)}* ({length} days) · check-ins "
-            f"{CADENCE_WORDS[poc.cadence]}, by meeting or call"
+            f"{CADENCE_LABELS[poc.cadence].lower()}, by meeting or call"
         ),
     ]
     if poc.pain:

@@ -23,6 +23,7 @@ from bot.views.text import (
     fit_blocks,
     section,
 )
+from bot.views.values import button_value
 
 T = TypeVar("T")
 
@@ -55,9 +56,10 @@ ICONS = {
 
 
 def value(poc: Poc, nudge: Nudge, action_id: str) -> str:
+    """The scope-creep buttons name the scope change; every other one the nudge's key."""
     if action_id in ("scope_park", "scope_accept"):
-        return f"{poc.id}:{nudge.subject}"
-    return f"{poc.id}:{nudge.key}"
+        return button_value(poc.id, nudge.subject)
+    return button_value(poc.id, nudge.key)
 
 
 def safe_text(poc: Poc, text: str) -> str:
@@ -98,7 +100,7 @@ def nudge_blocks(
         icon = ICONS.get(n.kind, "•")
         blocks.append(section(f"{icon} {safe_text(poc, n.text)}", block_id=f"text:{n.key}"))
         own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
-        snooze = button(SNOOZE[0], SNOOZE[1], f"{poc.id}:{n.key}")
+        snooze = button(SNOOZE[0], SNOOZE[1], button_value(poc.id, n.key))
         blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))
     return fit_blocks(blocks)
 
@@ -120,3 +122,30 @@ def acted_blocks(blocks: list[dict[str, Any]], *, key: str, note: str) -> list[d
         else:
             out.append(b)
     return out
+
+
+def refusal_notice(poc: Poc, destination: str, *, is_dm: bool, error: str) -> str:
+    """What the SE (or AE) reads, once, when a destination refuses the POC's nudges."""
+    prospect = escape(poc.prospect)
+    if is_dm:
+        return (
+            f"I can't send direct messages to <@{destination}> ({error}), so the "
+            f"{prospect} POC's internal alerts no longer reach them. They still reach the "
+            "other owners."
+        )
+    if destination != poc.channel_id:
+        return (
+            f"I couldn't post the {prospect} POC's internal alerts in "
+            f"<#{destination}> ({error}). Type `/invite @pocbot` there; until then "
+            "they come to you and the AE by direct message."
+        )
+    why = {
+        "not_in_channel": "I'm not a member of it. Type `/invite @pocbot` there",
+        "channel_not_found": "I can't find it any more (deleted, or private without me). "
+        "Invite me with `/invite @pocbot` there, or start the POC again in its new channel",
+        "is_archived": "it is archived. Unarchive it and type `/invite @pocbot`",
+    }[error]
+    return (
+        f"I couldn't post today's reminders for the {prospect} POC in "
+        f"<#{poc.channel_id}>: {why}. I've paused its nudges there until then."
+    )

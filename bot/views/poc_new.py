@@ -12,9 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import CADENCE_WORDS, Cadence, NewPoc, Person, Role, Skin
+from bot.domain import Cadence, NewPoc, Person, Role, Skin
 from bot.rules import MAX_USE_CASES, default_milestones, done_when_written, local_today
 from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
+from bot.views.labels import CADENCE_LABELS
 from bot.views.text import option, plain
 
 CALLBACK = "poc_new"
@@ -27,7 +28,6 @@ SKIN_LABELS = {
     Skin.funded: "Funded: the client pays for some or all of it",
     Skin.conditional_po: "Conditional purchase order",
 }
-CADENCE_LABELS = {cadence: words.capitalize() for cadence, words in CADENCE_WORDS.items()}
 DATE_HINT = (
     "Natural language works: 'today', 'next Monday', 'in 2 weeks', 'Dec 12', 'end of month'."
 )

@@ -21,6 +21,7 @@ from bot.views.text import (
     section,
     user,
 )
+from bot.views.values import button_value
 
 AGREE = "readout_agree"
 DISAGREE = "readout_disagree"
@@ -52,8 +53,10 @@ def readout_blocks(poc: Poc) -> list[dict[str, Any]]:
             f"Sponsors ({sponsors}): if yes, this is the technical validation sign-off."
         ),
         actions(
-            button("✅ Agree — technically validated", AGREE, str(poc.id), style="primary"),
-            button("Something is missing", DISAGREE, str(poc.id)),
+            button(
+                "✅ Agree — technically validated", AGREE, button_value(poc.id), style="primary"
+            ),
+            button("Something is missing", DISAGREE, button_value(poc.id)),
             block_id="readout_answer",
         ),
         context("The SE or AE may record a sponsor's answer given in the meeting."),

@@ -7,23 +7,19 @@ the stalled-sponsor clock; an email or a chat message is logged but does not.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain import SPONSOR_ROLES, EngagementKind, Poc, Role
+from bot.domain import SPONSOR_ROLES, Engagement, EngagementKind, Poc, Role
 from bot.rules import engagement_counts
 from bot.views.checkin import _past_date
 from bot.views.forms import State, field, input_block, select, text_input
+from bot.views.labels import ROLE_LABELS
 from bot.views.text import clip, context, escape, option, plain, section, user
+from bot.views.values import modal_metadata
 
 CALLBACK = "poc_sponsor"
-ROLE_LABELS = {
-    Role.exec_sponsor: "Executive sponsor",
-    Role.business_sponsor: "Business sponsor",
-    Role.champion: "Champion",
-}
 KIND_LABELS = {
     EngagementKind.briefing: "Briefing",
     EngagementKind.meeting: "Meeting",
@@ -40,6 +36,10 @@ class EngagementInput:
     kind: EngagementKind
     held_on: date
     outcome: str
+
+    def as_engagement(self, *, at: datetime) -> Engagement:
+        """What is stored: the engagement, at `at` (when on `held_on` it is recorded)."""
+        return Engagement(at=at, kind=self.kind, who=self.who, outcome=self.outcome, role=self.role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +105,7 @@ def sponsor_modal(poc: Poc) -> dict[str, Any]:
         "title": plain("Sponsor engagement"),
         "submit": plain("Log it"),
         "close": plain("Cancel"),
-        "private_metadata": json.dumps({"poc_id": poc.id}),
+        "private_metadata": modal_metadata(poc.id),
         "blocks": [
             section(
                 f"*{escape(poc.prospect)}* — a briefing, meeting or call with a sponsor keeps "

@@ -20,9 +20,11 @@ from bot.views.text import (
     escape,
     fit_blocks,
     header,
+    plain,
     plural,
     section,
 )
+from bot.views.values import button_value
 
 HEALTH_EMOJI = {Health.green: "🟢", Health.yellow: "🟡", Health.red: "🔴"}
 VERDICT_EMOJI_BY = {Verdict.passed: "✅", Verdict.failed: "❌", Verdict.pending: "⏳"}
@@ -85,8 +87,8 @@ def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[di
             ),
         ]
     buttons = actions(
-        button("Log check-in", "status_checkin", str(poc.id), style="primary"),
-        button("Add criterion", "status_criteria", str(poc.id)),
+        button("Log check-in", "status_checkin", button_value(poc.id), style="primary"),
+        button("Add criterion", "status_criteria", button_value(poc.id)),
         block_id="status_actions",
     )
     # The buttons survive any trimming: fit the scoreboard around them.
@@ -99,3 +101,13 @@ def status_text(poc: Poc, now: datetime) -> str:
         f"{escape(poc.prospect)}: {s.passed} passed, {s.failed} failed, {s.pending} pending · "
         f"{days_left(poc, now)} days left"
     )
+
+
+def status_modal(poc: Poc, now: datetime, *, internal: bool = False) -> dict[str, Any]:
+    """The scoreboard in a modal (App Home's [Status])."""
+    return {
+        "type": "modal",
+        "title": plain("POC status"),
+        "close": plain("Close"),
+        "blocks": status_blocks(poc, now, internal=internal),
+    }

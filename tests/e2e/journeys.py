@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from bot.domain import Poc
 from bot.sandbox.harness import Sandbox
-from storage import repo
+from storage import snapshots
 from tests.e2e.conftest import AE, CHAMPION, DEAL, SE
 
 T = TypeVar("T")
@@ -36,14 +36,16 @@ NEW_POC = {
 
 async def load(sb: Sandbox, poc_id: int) -> Poc:
     async with sb.db.session() as s:
-        poc = await repo.load_poc(s, team_id=sb.slack.team_id, poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id=sb.slack.team_id, poc_id=poc_id)
     assert poc is not None
     return poc
 
 
 async def live_poc(sb: Sandbox, channel_id: str = DEAL) -> Poc | None:
     async with sb.db.session() as s:
-        row = await repo.live_poc_for_channel(s, team_id=sb.slack.team_id, channel_id=channel_id)
+        row = await snapshots.live_poc_for_channel(
+            session=s, team_id=sb.slack.team_id, channel_id=channel_id
+        )
     return None if row is None or row.id is None else await load(sb, row.id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain import ScopeChangeKind, Verdict
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.slack_api import Message
-from storage import repo
+from storage import verdicts
 from tests.blockkit import assert_inert
 from tests.e2e.conftest import AE, CHAMPION, DEAL, OUTSIDER, SE
 from tests.e2e.journeys import create_poc, eventually, load
@@ -97,7 +97,9 @@ async def test_after_kickoff_is_a_scope_change(sb: Sandbox) -> None:
 
 async def votes(sb: Sandbox, criterion_id: int) -> int:
     async with sb.db.session() as s:
-        return len(await repo.votes_for(s, team_id=sb.slack.team_id, criterion_id=criterion_id))
+        return len(
+            await verdicts.votes_for(session=s, team_id=sb.slack.team_id, criterion_id=criterion_id)
+        )
 
 
 async def test_emoji_verdicts_from_evaluators(sb: Sandbox) -> None:

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from bot.sandbox.harness import Sandbox
 from handlers.guard import NOTHING_CHANGED, NOTHING_READ, NOTHING_SAVED, settled
-from handlers.request import first_input
+from handlers.payloads import first_input
 from storage import models as m
 from storage.db import Database
 from tests.conftest import PG_SKIP, PG_URL

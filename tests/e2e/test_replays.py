@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlmodel import select
+
 from bot.sandbox.harness import Sandbox
 from handlers.guard import settled
-from storage import repo
+from storage import models as m
 from tests.e2e.conftest import AE, CHAMPION, DEAL, SE
 from tests.e2e.journeys import NEW_POC, create_poc, interaction, live_poc, load, replayed
 
@@ -85,7 +87,9 @@ async def test_a_replayed_readout_and_agreement_count_once(sb: Sandbox) -> None:
     signoffs = [m for m in sb.slack.posts(DEAL) if m.thread_ts == readout.ts]
     assert len(signoffs) == 1 and f"<@{AE}>" in signoffs[0].text
     async with sb.db.session() as s:
-        answers = await repo.readout_answers(s, team_id=sb.slack.team_id, poc_id=poc.id)
+        answers = (
+            await s.exec(select(m.ReadoutAnswer).where(m.ReadoutAnswer.poc_id == poc.id))
+        ).all()
     assert [(a.user_id, a.agreed) for a in answers] == [(CHAMPION, True)]
 
 

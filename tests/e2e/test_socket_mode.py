@@ -18,7 +18,7 @@ from bot.domain import Verdict
 from bot.sandbox.harness import open_modal
 from bot.sandbox.signing import SlackOverSocket
 from bot.sandbox.slack_api import Message, SlackStandIn
-from storage import repo
+from storage import snapshots
 from storage.db import Database
 from tests.blockkit import check_everything_sent
 from tests.conftest import PG_SKIP, PG_URL
@@ -58,8 +58,14 @@ async def recorded_criterion(db_url: str, slack: SlackStandIn, message: Message)
 
         async def stored() -> int | None:
             async with db.session() as s:
-                row = await repo.live_poc_for_channel(s, team_id=slack.team_id, channel_id=DEAL)
-                poc = await repo.load_poc(s, team_id=slack.team_id, poc_id=row.id) if row else None
+                row = await snapshots.live_poc_for_channel(
+                    session=s, team_id=slack.team_id, channel_id=DEAL
+                )
+                poc = (
+                    await snapshots.load_poc(session=s, team_id=slack.team_id, poc_id=row.id)
+                    if row
+                    else None
+                )
             found = [c for c in (poc.criteria if poc else ()) if c.message_ts == message.ts]
             return found[0].id if found else None
 
@@ -72,9 +78,11 @@ async def verdict_of(db_url: str, slack: SlackStandIn, criterion_id: int) -> Ver
     db = Database(db_url)
     try:
         async with db.session() as s:
-            row = await repo.live_poc_for_channel(s, team_id=slack.team_id, channel_id=DEAL)
+            row = await snapshots.live_poc_for_channel(
+                session=s, team_id=slack.team_id, channel_id=DEAL
+            )
             assert row is not None and row.id is not None
-            poc = await repo.load_poc(s, team_id=slack.team_id, poc_id=row.id)
+            poc = await snapshots.load_poc(session=s, team_id=slack.team_id, poc_id=row.id)
         assert poc is not None
         return next(c.verdict for c in poc.criteria if c.id == criterion_id)
     finally:

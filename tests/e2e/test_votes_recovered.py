@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 
 from bot.domain import Verdict
+from bot.recovery import PACE, recovery_for
 from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message
 from scheduler.clock import Clock as SweepClock
-from scheduler.reconcile import PACE, Reconciler, recovery_for
-from storage import repo
+from scheduler.reconcile import Reconciler
+from storage import verdicts
 from storage.db import Database
 from tests.blockkit import check_everything_sent
 from tests.e2e.conftest import AE, CHAMPION, DEAL, MONDAY_9AM_NY, OUTSIDER, deal_team
@@ -66,8 +67,8 @@ async def two_criteria(sb: Sandbox) -> tuple[Message, Message]:
 
 async def criterion_at(db: Database, team_id: str, message: Message) -> Any:
     async with db.session() as s:
-        found = await repo.criterion_by_message(
-            s, team_id=team_id, channel_id=message.channel, ts=message.ts
+        found = await verdicts.criterion_by_message(
+            session=s, team_id=team_id, channel_id=message.channel, ts=message.ts
         )
     assert found is not None
     return found
@@ -76,7 +77,7 @@ async def criterion_at(db: Database, team_id: str, message: Message) -> Any:
 async def votes(db: Database, team_id: str, message: Message) -> list[tuple[str, bool]]:
     criterion = await criterion_at(db, team_id, message)
     async with db.session() as s:
-        found = await repo.votes_for(s, team_id=team_id, criterion_id=criterion.id)
+        found = await verdicts.votes_for(session=s, team_id=team_id, criterion_id=criterion.id)
     return [(v.user_id, v.added) for v in found]
 
 

@@ -11,14 +11,14 @@ import yaml
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.sandbox.scopes import APP_TOKEN_SCOPES, MANIFEST, METHOD_SCOPES, bot_scopes
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery, Pacer
 from scheduler.sweep import sweep
-from storage import repo
 from storage.db import Database
+from tests.queries import sent_rows
 from tests.scheduler.seed import AE, CHAMPION, SE, TEAM, local, new_poc, seed_poc
 
 #: Wed 21 Oct 2026: the kickoff milestone (for the channel) and the unbriefed executive (an
@@ -139,8 +139,7 @@ async def test_a_dm_alert_that_landed_behind_a_5xx_is_found_in_the_dm_not_posted
         alerts = [m for m in slack.posts(SE) if m.metadata]
         # Never posted twice: a history that cannot be read means "maybe landed", not "resend".
         assert len(alerts) == 1
-        async with db.session() as s:
-            rows = await repo.nudge_log(s, team_id=TEAM)
+        rows = await sent_rows(db, team_id=TEAM)
         to_se = {r.status for r in rows if r.destination == SE}
         if scopes == "manifest.yml":
             assert to_se == {"sent"}, "found in the DM's history and recorded as sent"

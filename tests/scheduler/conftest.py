@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery, Pacer
 from storage.db import Database

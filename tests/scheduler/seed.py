@@ -16,7 +16,7 @@ from bot.domain import (
     Skin,
 )
 from bot.rules import default_milestones
-from storage import repo
+from storage import writes
 from storage.db import Database
 
 TEAM = "T0POCBOT"
@@ -69,7 +69,7 @@ def new_poc(
 
 async def seed_poc(db: Database, new: NewPoc, *, team_id: str = TEAM) -> int:
     async with db.transaction() as s:
-        return await repo.create_poc(s, team_id=team_id, new=new, now=local(new.start, 8))
+        return await writes.create_poc(session=s, team_id=team_id, new=new, now=local(new.start, 8))
 
 
 async def seed_bulk(

@@ -11,8 +11,8 @@ import json
 import sys
 from datetime import datetime
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from scheduler.delivery import Delivery, Pacer
 from scheduler.sweep import sweep
 from storage.db import Database

@@ -11,8 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery
 from scheduler.sweep import sweep
-from storage import repo
 from storage.db import Database
+from tests.queries import sent_rows
 from tests.scheduler.seed import AE, SE, TEAM, local, new_poc, seed_poc
 
 #: Wed 21 Oct 2026: the kickoff milestone and the unbriefed executive are due.
@@ -21,8 +21,7 @@ MORNING = local(DAY, 9, 5)
 
 
 async def statuses(db: Database) -> list[str]:
-    async with db.session() as s:
-        return sorted(r.status for r in await repo.nudge_log(s, team_id=TEAM))
+    return sorted(r.status for r in await sent_rows(db, team_id=TEAM))
 
 
 def nudge_posts(slack: SlackStandIn, channel: str = "CDEAL") -> list[object]:
@@ -114,8 +113,7 @@ async def test_a_timeout_fails_now_and_succeeds_on_the_next_sweep(
     later = await sweep(db, client, local(DAY, 9, 20), delivery=delivery)
     assert later.delivery.sent == 1
     assert len(nudge_posts(slack)) == 1
-    async with db.session() as s:
-        (row,) = await repo.nudge_log(s, team_id=TEAM)
+    (row,) = await sent_rows(db, team_id=TEAM)
     assert (row.status, row.attempts) == ("sent", 2)
 
 

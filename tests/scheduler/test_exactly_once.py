@@ -20,8 +20,8 @@ import pytest
 import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import close_client, web_client
 from bot.config import Settings
+from bot.deps import close_client, web_client
 from bot.domain import ScopeChangeKind
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
@@ -29,11 +29,12 @@ from bot.views.text import MAX_MESSAGE_BLOCKS
 from scheduler.delivery import NUDGE_EVENT, Delivery, Pacer
 from scheduler.sweep import sweep
 from storage import models as m
-from storage import repo
+from storage import sentlog, writes
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.blockkit import check_everything_sent
 from tests.conftest import PG_SKIP, PG_URL
+from tests.queries import sent_rows
 from tests.scheduler.seed import AE, CHAMPION, SE, TEAM, local, new_poc, seed_poc
 
 #: Wed 21 Oct 2026: the kickoff milestone (deal channel) and the unbriefed executive
@@ -65,8 +66,7 @@ def carried(slack: SlackStandIn) -> Counter[int]:
 
 
 async def sent_log(db: Database, team_id: str = TEAM) -> list[m.NudgeLog]:
-    async with db.session() as s:
-        return await repo.nudge_log(s, team_id=team_id)
+    return await sent_rows(db, team_id=team_id)
 
 
 async def assert_once_per_destination(db: Database, slack: SlackStandIn) -> None:
@@ -199,7 +199,7 @@ async def until_unblocked(db: Database, within: float = 5.0) -> None:
     deadline = loop.time() + within
     while True:
         async with db.session() as s:
-            blocked = await repo.blocked_destinations(s, team_ids=[TEAM])
+            blocked = await sentlog.blocked_destinations(session=s, team_ids=[TEAM])
         if not blocked:
             return
         assert loop.time() < deadline, f"still blocked: {blocked}"
@@ -311,8 +311,8 @@ async def many_nudges(db: Database) -> int:
     poc_id = await seed_poc(db, new_poc(start=DAY, end=END, exec_briefed=False))
     async with db.transaction() as s:
         for i in range(29):
-            await repo.add_scope_change(
-                s,
+            await writes.add_scope_change(
+                session=s,
                 team_id=TEAM,
                 poc_id=poc_id,
                 kind=ScopeChangeKind.criterion_added,

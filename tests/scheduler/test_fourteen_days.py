@@ -11,13 +11,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import MilestoneKind, ScopeChangeKind
+from bot.domain import Checkin, CheckinFormat, Health, MilestoneKind, ScopeChangeKind
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.delivery import Delivery
 from scheduler.sweep import sweep
 from storage import models as m
-from storage import repo
+from storage import writes
 from storage.db import Database
+from tests.queries import sent_rows
 from tests.scheduler.seed import CHAMPION, SE, TEAM, local, new_poc, seed_poc
 
 START, END = date(2026, 10, 21), date(2026, 11, 3)
@@ -49,15 +50,17 @@ async def what_people_did(db: Database, poc_id: int, day: date) -> None:
     at = local(day, 11)
     async with db.transaction() as s:
         if day == date(2026, 10, 21):
-            await repo.mark_milestone_done(
-                s, team_id=TEAM, poc_id=poc_id, kind=MilestoneKind.kickoff, by=SE, now=at
+            await writes.mark_milestone_done(
+                session=s, team_id=TEAM, poc_id=poc_id, kind=MilestoneKind.kickoff, by=SE, now=at
             )
         if day == date(2026, 10, 22):
-            await repo.mark_briefed(s, team_id=TEAM, poc_id=poc_id, at=at)
+            await writes.mark_briefed(session=s, team_id=TEAM, poc_id=poc_id, at=at)
         if day == date(2026, 10, 26):
-            await repo.touch_last_seen(s, team_id=TEAM, channel_id="CDEAL", user_id=CHAMPION, at=at)
-            await repo.add_scope_change(
-                s,
+            await writes.touch_last_seen(
+                session=s, team_id=TEAM, channel_id="CDEAL", user_id=CHAMPION, at=at
+            )
+            await writes.add_scope_change(
+                session=s,
                 team_id=TEAM,
                 poc_id=poc_id,
                 kind=ScopeChangeKind.use_case_added,
@@ -65,20 +68,23 @@ async def what_people_did(db: Database, poc_id: int, day: date) -> None:
                 now=at,
             )
         if day == date(2026, 10, 27):
-            await repo.mark_milestone_done(
-                s, team_id=TEAM, poc_id=poc_id, kind=MilestoneKind.midpoint, by=SE, now=at
+            await writes.mark_milestone_done(
+                session=s, team_id=TEAM, poc_id=poc_id, kind=MilestoneKind.midpoint, by=SE, now=at
             )
-            await repo.add_checkin(
-                s,
-                checkin=m.Checkin(
-                    team_id=TEAM,
-                    poc_id=poc_id,
+            await writes.add_checkin(
+                session=s,
+                team_id=TEAM,
+                poc_id=poc_id,
+                checkin=Checkin(
                     held_on=day,
-                    format="meeting",
+                    format=CheckinFormat.meeting,
                     sponsor_present=True,
+                    health=Health.green,
                     summary="Ingestion at 410 GB/h",
                     logged_by=SE,
                 ),
+                attendees=(),
+                now=at,
             )
 
 
@@ -109,9 +115,9 @@ async def test_fourteen_days_of_nudges(
         await what_people_did(db, poc_id, day)
     assert seen == EXPECTED
 
+    log = await sent_rows(db, team_id=TEAM, poc_id=poc_id)
+    statuses = {row.status for row in log}
     async with db.session() as s:
-        log = await repo.nudge_log(s, team_id=TEAM, poc_id=poc_id)
-        statuses = {row.status for row in log}
         count = (await s.exec(sa.select(sa.func.count()).select_from(m.NudgeLog))).one()
     assert statuses == {"sent"}
     assert count[0] == sum(len(v) for v in EXPECTED.values())

@@ -10,17 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Verdict, Vote
+from bot.domain import Criterion, Verdict, Vote
 from bot.sandbox.slack_api import SlackStandIn
-from scheduler.reconcile import (
-    Outcome,
-    Reconciler,
-    Target,
-    apply_reactions,
-    missing_votes,
-    reconcile_message,
-)
-from storage import repo
+from bot.votes import Outcome, Target, apply_reactions, missing_votes, reconcile_message
+from scheduler.reconcile import Reconciler
+from storage import snapshots, verdicts, writes
 from storage.db import Database
 from tests.scheduler.seed import AE, CHAMPION, SE, TEAM, new_poc, seed_poc
 
@@ -83,11 +77,11 @@ async def posted_criterion(
         db, new_poc(start=date(2026, 11, 23), end=date(2026, 12, 4)), team_id=team
     )
     async with db.transaction() as s:
-        poc = await repo.load_poc(s, team_id=team, poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id=team, poc_id=poc_id)
         assert poc is not None
-        await repo.update_poc(s, team_id=team, poc_id=poc_id, now=NOW, status=status)
-        criterion = await repo.add_criterion(
-            s,
+        await writes.update_poc(session=s, team_id=team, poc_id=poc_id, now=NOW, status=status)
+        criterion_id = await writes.add_criterion(
+            session=s,
             team_id=team,
             poc_id=poc_id,
             use_case_id=poc.use_cases[0].id,
@@ -98,11 +92,10 @@ async def posted_criterion(
             created_by=SE,
             now=NOW,
         )
-        assert criterion.id is not None
-        await repo.set_criterion_message(
-            s, team_id=team, criterion_id=criterion.id, channel_id="CDEAL", ts=ts
+        await writes.set_criterion_message(
+            session=s, team_id=team, criterion_id=criterion_id, channel_id="CDEAL", ts=ts
         )
-    return criterion.id, Target(team, "CDEAL", ts)
+    return criterion_id, Target(team, "CDEAL", ts)
 
 
 def asked(slack: SlackStandIn) -> list[str]:
@@ -112,14 +105,19 @@ def asked(slack: SlackStandIn) -> list[str]:
 
 async def history(db: Database, criterion_id: int) -> list[Vote]:
     async with db.session() as s:
-        return await repo.votes_for(s, team_id=TEAM, criterion_id=criterion_id)
+        return await verdicts.votes_for(session=s, team_id=TEAM, criterion_id=criterion_id)
+
+
+async def stored(db: Database, criterion_id: int) -> Criterion:
+    """The criterion as the app reads it back."""
+    async with db.session() as s:
+        pocs = await snapshots.load_pocs(session=s, team_id=TEAM, statuses=None)
+    return next(c for poc in pocs for c in poc.criteria if c.id == criterion_id)
 
 
 async def verdict(db: Database, criterion_id: int) -> tuple[str, str | None]:
-    async with db.session() as s:
-        row = await repo.criterion_row(s, team_id=TEAM, criterion_id=criterion_id)
-    assert row is not None
-    return row.verdict, row.verdict_by
+    criterion = await stored(db, criterion_id)
+    return criterion.verdict, criterion.verdict_by
 
 
 async def test_recorded_once_and_the_verdict_follows(db: Database) -> None:
@@ -146,20 +144,18 @@ async def test_two_reconciliations_at_once_record_once(db: Database) -> None:
     )
     assert sorted(results) == [False, False, False, True]
     assert len(await history(db, criterion_id)) == 2
-    async with db.session() as s:
-        row = await repo.criterion_row(s, team_id=TEAM, criterion_id=criterion_id)
-    assert row is not None and row.conflict  # ✅ and ❌ from two evaluators: shown as such
+    assert (await stored(db, criterion_id)).conflict  # ✅ and ❌ from two evaluators: shown as such
 
 
 async def test_a_live_vote_stored_after_the_look_at_slack_is_kept(db: Database) -> None:
     criterion_id, target = await posted_criterion(db)
     async with db.session() as s:
-        stored = await repo.vote_history(s, team_id=TEAM, criterion_id=criterion_id)
+        stored = await verdicts.vote_history(session=s, team_id=TEAM, criterion_id=criterion_id)
     watermark = max((event_id for event_id, _ in stored), default=0)
     # Slack answered "no reactions"; then CHAMPION's ✅ event was stored by the handler.
     async with db.transaction() as s:
-        await repo.record_reaction(
-            s,
+        await verdicts.record_reaction(
+            session=s,
             team_id=TEAM,
             criterion_id=criterion_id,
             user_id=CHAMPION,
@@ -180,8 +176,12 @@ async def test_one_message_costs_one_reactions_get(db: Database) -> None:
         message = slack.say("CDEAL", "UPOCBOT", "Criterion 1")
         target = Target(TEAM, "CDEAL", message.ts)
         async with db.transaction() as s:
-            await repo.set_criterion_message(
-                s, team_id=TEAM, criterion_id=criterion_id, channel_id="CDEAL", ts=message.ts
+            await writes.set_criterion_message(
+                session=s,
+                team_id=TEAM,
+                criterion_id=criterion_id,
+                channel_id="CDEAL",
+                ts=message.ts,
             )
         slack.react("CDEAL", message.ts, CHAMPION, FAIL)
         client = AsyncWebClient(token=slack.token, base_url=slack.api_url)

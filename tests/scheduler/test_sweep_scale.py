@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from bot.sandbox.slack_api import SlackStandIn
-from scheduler.sweep import _claim, place, plan
+from scheduler.due import place, plan
+from scheduler.sweep import _claim
 from storage import models as m
-from storage import repo
 from storage.db import Database
-from tests.queries import counting
+from tests.queries import counting, sent_rows
 from tests.scheduler.seed import TEAM, local, new_poc, seed_bulk
 
 DAY = date(2026, 10, 21)
@@ -83,8 +83,7 @@ async def test_two_processes_sweeping_at_once_post_each_nudge_once(
         assert sum(o["sent"] for o in outputs) == 30
         for i in range(20):
             assert len([m for m in slack.posts(f"C{i:05d}") if m.metadata]) == 1
-    async with db.session() as s:
-        log = await repo.nudge_log(s, team_id=TEAM)
+    log = await sent_rows(db, team_id=TEAM)
     assert len(log) == 30 and {r.status for r in log} == {"sent"}
 
 

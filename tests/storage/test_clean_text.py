@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 
 from bot import domain
 from storage import models as m
-from storage import repo
+from storage import snapshots, writes
 from storage.db import Database
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -65,11 +65,13 @@ async def test_a_poc_full_of_bad_text_is_stored(db: Database) -> None:
         use_cases=("U\x00" + "u" * 400,),
     )
     async with db.transaction() as s:
-        poc_id = await repo.create_poc(s, team_id="T1", new=bad, now=NOW)
+        poc_id = await writes.create_poc(session=s, team_id="T1", new=bad, now=NOW)
     async with db.session() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
         # a lookup is cleaned too: a NUL in a forged channel id answers, it does not fail
-        found = await repo.live_poc_for_channel(s, team_id="T1", channel_id="C\x00DEAL")
+        found = await snapshots.live_poc_for_channel(
+            session=s, team_id="T1", channel_id="C\x00DEAL"
+        )
     assert poc is not None and found is not None and found.id == poc_id
     assert poc.prospect.startswith("Globex!") and len(poc.prospect) == 200
     assert poc.pain == "p" * 1999 + "…"
@@ -82,9 +84,9 @@ async def test_a_poc_full_of_bad_text_is_stored(db: Database) -> None:
 async def test_reading_stays_as_stored(db: Database) -> None:
     """Only what goes in is cleaned: results come back untouched (no per-row cost on reads)."""
     async with db.transaction() as s:
-        poc_id = await repo.create_poc(
-            s, team_id="T1", new=new_poc(prospect="Acme & <Co>"), now=NOW
+        poc_id = await writes.create_poc(
+            session=s, team_id="T1", new=new_poc(prospect="Acme & <Co>"), now=NOW
         )
     async with db.session() as s:
-        poc = await repo.load_poc(s, team_id="T1", poc_id=poc_id)
+        poc = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
     assert poc is not None and poc.prospect == "Acme & <Co>"

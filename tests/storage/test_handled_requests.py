@@ -9,17 +9,17 @@ import sqlalchemy as sa
 
 from scheduler.clock import forget_old_requests
 from storage import models as m
-from storage import repo
+from storage import replays, writes
 from storage.db import Database
-from tests.storage.test_repo import NOW, create
+from tests.storage.pocs import NOW, create
 
 
 async def _claim_and_park(db: Database, key: str, team: str = "T1", poc_id: int = 1) -> bool:
     """What a handler does: claim the request's key and write, in one transaction."""
     async with db.transaction() as s:
-        if not await repo.claim_request(s, team_id=team, key=key, now=NOW):
+        if not await replays.claim_request(session=s, team_id=team, key=key, now=NOW):
             return False
-        await repo.park(s, team_id=team, poc_id=poc_id, text="SSO", by="USE", now=NOW)
+        await writes.park(session=s, team_id=team, poc_id=poc_id, text="SSO", by="USE", now=NOW)
         return True
 
 
@@ -45,7 +45,7 @@ async def test_a_failed_write_leaves_the_key_free(db: Database) -> None:
 
     try:
         async with db.transaction() as s:
-            assert await repo.claim_request(s, team_id="T1", key="view:V1:h1", now=NOW)
+            assert await replays.claim_request(session=s, team_id="T1", key="view:V1:h1", now=NOW)
             raise Boom
     except Boom:
         pass
@@ -61,17 +61,17 @@ async def test_keys_are_per_team(db: Database) -> None:
 
 async def test_old_keys_are_forgotten(db: Database) -> None:
     async with db.transaction() as s:
-        await repo.claim_request(s, team_id="T1", key="old", now=NOW - timedelta(days=2))
-        await repo.claim_request(s, team_id="T1", key="new", now=NOW)
+        await replays.claim_request(session=s, team_id="T1", key="old", now=NOW - timedelta(days=2))
+        await replays.claim_request(session=s, team_id="T1", key="new", now=NOW)
     assert await forget_old_requests(db, NOW) == 1  # what every clock tick does
     async with db.transaction() as s:
-        assert await repo.claim_request(s, team_id="T1", key="old", now=NOW)
-        assert not await repo.claim_request(s, team_id="T1", key="new", now=NOW)
+        assert await replays.claim_request(session=s, team_id="T1", key="old", now=NOW)
+        assert not await replays.claim_request(session=s, team_id="T1", key="new", now=NOW)
 
 
 async def _claim_kickoff(db: Database, poc_id: int, team: str = "T1") -> bool:
     async with db.transaction() as s:
-        return await repo.claim_kickoff(s, team_id=team, poc_id=poc_id, now=NOW)
+        return await writes.claim_kickoff(session=s, team_id=team, poc_id=poc_id, now=NOW)
 
 
 async def test_the_kickoff_is_claimed_once_and_released_only_when_refused(db: Database) -> None:
@@ -81,9 +81,13 @@ async def test_the_kickoff_is_claimed_once_and_released_only_when_refused(db: Da
     assert sorted(results) == [False] * 7 + [True]
 
     async with db.transaction() as s:  # Slack refused the post: it may be tried again
-        await repo.release_kickoff(s, team_id="T1", poc_id=poc_id)
+        await writes.release_kickoff(session=s, team_id="T1", poc_id=poc_id)
     assert await _claim_kickoff(db, poc_id)
     async with db.transaction() as s:  # posted
-        await repo.update_poc(s, team_id="T1", poc_id=poc_id, now=NOW, kickoff_message_ts="1.1")
-        await repo.release_kickoff(s, team_id="T1", poc_id=poc_id)  # no effect once posted
+        await writes.update_poc(
+            session=s, team_id="T1", poc_id=poc_id, now=NOW, kickoff_message_ts="1.1"
+        )
+        await writes.release_kickoff(
+            session=s, team_id="T1", poc_id=poc_id
+        )  # no effect once posted
     assert not await _claim_kickoff(db, poc_id)

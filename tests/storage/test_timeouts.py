@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.config import load_settings
-from bot.runtime import database
+from bot.startup import database
 from storage.db import CLIENT_GRACE_S, Database
 from tests.conftest import PG_SKIP, PG_URL
 from tests.netfault import FaultyLink

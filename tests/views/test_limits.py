@@ -207,6 +207,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         "sponsor.engagement_text": lambda: sponsor.engagement_text(poc, engagement()),
         "status.status_blocks": lambda: status_view.status_blocks(poc, NOW, internal=True),
         "status.status_text": lambda: status_view.status_text(poc, NOW),
+        "status.status_modal": lambda: status_view.status_modal(poc, NOW, internal=True),
     }
 
 

@@ -1,0 +1,333 @@
+"""Reading POCs as domain snapshots. Every read is scoped by team.
+
+`load_pocs` is the only way to read a whole POC: it loads any number of them in a fixed
+number of queries (one per table), so a sweep over 50,000 POCs costs the same 11 queries as
+one over 10, and views never trigger lazy loads.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import domain
+from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
+from storage import models as m
+from storage.sql import table
+
+#: The columns of each child table a domain snapshot is built from (see _poc). Audit
+#: columns (created_at, created_by…) stay in the database: every datetime read is a
+#: conversion, and the sweep reads hundreds of thousands of rows.
+SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
+    m.Stakeholder: ("role", "user_id", "name", "briefed_at", "last_seen_at"),
+    m.UseCase: ("id", "title", "added_after_kickoff"),
+    m.Criterion: (
+        "id",
+        "use_case_id",
+        "statement",
+        "method",
+        "verdict",
+        "verdict_by",
+        "verdict_at",
+        "conflict",
+        "lint_flags",
+        "added_after_kickoff",
+        "message_ts",
+    ),
+    m.Milestone: ("kind", "due", "done_at"),
+    m.Checkin: (
+        "held_on",
+        "format",
+        "sponsor_present",
+        "health",
+        "summary",
+        "blockers",
+        "logged_by",
+    ),
+    m.Engagement: ("at", "kind", "who", "outcome", "role"),
+    m.ScopeChange: ("id", "kind", "detail", "at", "resolution"),
+    m.ParkedItem: ("text", "by", "at"),
+    m.Snooze: ("kind", "until"),
+    m.NudgeLog: ("key",),
+}
+
+_LOG = table(m.NudgeLog)
+#: A snapshot's child tables, in query order: (name, table, order by, extra condition).
+_CHILDREN: tuple[tuple[str, type[Any], tuple[Any, ...], Any], ...] = (
+    ("people", m.Stakeholder, (table(m.Stakeholder).c.id,), None),
+    ("use_cases", m.UseCase, (table(m.UseCase).c.position, table(m.UseCase).c.id), None),
+    ("milestones", m.Milestone, (table(m.Milestone).c.due,), None),
+    ("criteria", m.Criterion, (table(m.Criterion).c.id,), None),
+    ("checkins", m.Checkin, (table(m.Checkin).c.held_on, table(m.Checkin).c.id), None),
+    ("engagements", m.Engagement, (table(m.Engagement).c.at,), None),
+    ("changes", m.ScopeChange, (table(m.ScopeChange).c.id,), None),
+    ("parked", m.ParkedItem, (table(m.ParkedItem).c.id,), None),
+    ("snoozes", m.Snooze, (table(m.Snooze).c.id,), None),
+    # once-only nudges already delivered (or being delivered): not due again
+    (
+        "once",
+        m.NudgeLog,
+        (_LOG.c.id,),
+        sa.and_(_LOG.c.key.like("scope_creep:%"), _LOG.c.status != "failed"),
+    ),
+)
+#: What an outline loads: enough to check a form, never to render or judge a POC.
+_OUTLINE = frozenset({"people", "use_cases", "milestones"})
+
+
+async def load_pocs(
+    *,
+    session: AsyncSession,
+    team_id: str | None = None,
+    team_ids: Sequence[str] | None = None,
+    poc_ids: Iterable[int] | None = None,
+    statuses: Sequence[str] | None = LIVE_STATUSES,
+    member: str | None = None,
+    unblocked_only: bool = False,
+    outline: bool = False,
+) -> list[domain.Poc]:
+    """Whole POCs as domain snapshots, in 11 queries whatever their number.
+
+    Scoped by one team (`team_id`) or, for the scheduler, by the teams whose tokens it holds
+    (`team_ids`): never by none, so no installation reads another's POCs.
+    `member` keeps the POCs that Slack user takes part in (App Home).
+    `outline` loads people, use cases and milestones only (4 queries), leaving the rest
+    empty: enough to check a form before the ack, never to render or judge a POC.
+    """
+    if (team_id is None) == (team_ids is None):
+        raise ValueError("load_pocs needs exactly one of team_id and team_ids")
+    poc = table(m.Poc)
+    where = _where(
+        team_id=team_id,
+        team_ids=team_ids,
+        poc_ids=poc_ids,
+        statuses=statuses,
+        member=member,
+        unblocked_only=unblocked_only,
+    )
+    rows = (await session.exec(sa.select(poc).where(*where).order_by(poc.c.id))).all()
+    if not rows:
+        return []
+    ids = sa.select(poc.c.id).where(*where).scalar_subquery()
+    children: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for name, model, order, extra in _CHILDREN:
+        if not outline or name in _OUTLINE:
+            children[name] = await _rows_by_poc(session, model, ids, order, extra)
+    # (A table the outline skipped reads as empty: `children` is a defaultdict.)
+    return [_poc(r, {name: children[name][r.id] for name, *_ in _CHILDREN}) for r in rows]
+
+
+def _where(
+    *,
+    team_id: str | None,
+    team_ids: Sequence[str] | None,
+    poc_ids: Iterable[int] | None,
+    statuses: Sequence[str] | None,
+    member: str | None,
+    unblocked_only: bool,
+) -> list[Any]:
+    """The conditions on the POC table that `load_pocs`' arguments say."""
+    poc = table(m.Poc)
+    where: list[Any] = [
+        poc.c.team_id == team_id if team_id is not None else poc.c.team_id.in_(list(team_ids or ()))
+    ]
+    if poc_ids is not None:
+        where.append(poc.c.id.in_(list(poc_ids)))
+    if statuses is not None:
+        where.append(poc.c.status.in_(list(statuses)))
+    if unblocked_only:
+        where.append(poc.c.delivery_blocked.is_(None))
+    if member is not None:
+        sh = table(m.Stakeholder)
+        where.append(
+            poc.c.id.in_(
+                sa.select(sh.c.poc_id).where(sh.c.team_id == team_id, sh.c.user_id == member)
+            )
+        )
+    return where
+
+
+async def _rows_by_poc(
+    session: AsyncSession, model: type[Any], ids: Any, order: Sequence[Any], extra: Any
+) -> dict[int, list[Any]]:
+    """One child table's snapshot columns for the POCs `ids` selects, by POC id: one query."""
+    child = table(model)
+    columns = [child.c.poc_id, *(child.c[name] for name in SNAPSHOT_COLUMNS[model])]
+    query = sa.select(*columns).where(child.c.poc_id.in_(ids))
+    if extra is not None:
+        query = query.where(extra)
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in (await session.exec(query.order_by(*order))).all():
+        grouped[row.poc_id].append(row)
+    return grouped
+
+
+async def load_poc(
+    *, session: AsyncSession, team_id: str, poc_id: int, outline: bool = False
+) -> domain.Poc | None:
+    """This team's POC with this id, whatever its status; None for another team's id (button
+    values are user-controlled)."""
+    found = await load_pocs(
+        session=session, team_id=team_id, poc_ids=[poc_id], statuses=None, outline=outline
+    )
+    return found[0] if found else None
+
+
+async def pocs_for_member(*, session: AsyncSession, team_id: str, user_id: str) -> list[domain.Poc]:
+    """Every POC this person takes part in, newest first, finished ones included (App Home)."""
+    pocs = await load_pocs(session=session, team_id=team_id, member=user_id, statuses=None)
+    return sorted(pocs, key=lambda p: p.id, reverse=True)
+
+
+async def live_poc_for_channel(
+    *, session: AsyncSession, team_id: str, channel_id: str
+) -> m.Poc | None:
+    """The POC a command typed in this channel acts on: the newest one not yet finished."""
+    result = await session.exec(
+        select(m.Poc)
+        .where(
+            m.Poc.team_id == team_id,
+            sa.or_(m.Poc.channel_id == channel_id, m.Poc.internal_channel_id == channel_id),
+            m.Poc.status.in_([*LIVE_STATUSES, domain.Status.paused]),
+        )
+        .order_by(m.Poc.id.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
+async def count_live_pocs(*, session: AsyncSession, team_ids: Sequence[str]) -> int:
+    """These installations' live POCs (the sweep's log line)."""
+    poc = table(m.Poc)
+    result = await session.exec(
+        sa.select(sa.func.count())
+        .select_from(poc)
+        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(list(LIVE_STATUSES)))
+    )
+    return int(result.scalar() or 0)
+
+
+async def team_ids(*, session: AsyncSession) -> list[str]:
+    """Every installation with a live POC (an operator's dry run without a token)."""
+    poc = table(m.Poc)
+    result = await session.exec(
+        sa.select(poc.c.team_id).where(poc.c.status.in_(list(LIVE_STATUSES))).distinct()
+    )
+    return sorted(r[0] for r in result.all())
+
+
+# ---------------------------------------------------------------- rows to snapshots
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@functools.cache
+def _members(kind: type[E]) -> dict[str, E]:
+    return {e.value: e for e in kind}
+
+
+def _member(kind: type[E], value: str) -> E:
+    # A dict lookup: Enum(value) costs ~10x more, and a sweep makes 250,000 of them.
+    return _members(kind)[value]
+
+
+def _poc(r: Any, c: Mapping[str, list[Any]]) -> domain.Poc:
+    return domain.Poc(
+        id=r.id,
+        team_id=r.team_id,
+        channel_id=r.channel_id,
+        internal_channel_id=r.internal_channel_id,
+        prospect=r.prospect,
+        pain=r.pain,
+        tz=r.tz,
+        start=r.start_date,
+        end=r.end_date,
+        original_end=r.original_end_date,
+        cadence=_member(domain.Cadence, r.cadence),
+        budget_confirmed=r.budget_confirmed,
+        skin=_member(domain.Skin, r.skin),
+        status=_member(domain.Status, r.status),
+        created_at=r.created_at,
+        readout_posted_at=r.readout_posted_at,
+        stakeholders=tuple(map(_stakeholder, c["people"])),
+        use_cases=tuple(
+            domain.UseCase(id=u.id, title=u.title, added_after_kickoff=u.added_after_kickoff)
+            for u in c["use_cases"]
+        ),
+        criteria=tuple(map(_criterion, c["criteria"])),
+        milestones=tuple(
+            domain.Milestone(kind=_member(MilestoneKind, x.kind), due=x.due, done_at=x.done_at)
+            for x in c["milestones"]
+        ),
+        checkins=tuple(map(_checkin, c["checkins"])),
+        engagements=tuple(map(_engagement, c["engagements"])),
+        scope_changes=tuple(map(_scope_change, c["changes"])),
+        parked=tuple(domain.ParkedItem(text=x.text, by=x.by, at=x.at) for x in c["parked"]),
+        snoozed_until={x.kind: x.until for x in c["snoozes"]},
+        delivered_once=frozenset(x.key for x in c["once"]),
+    )
+
+
+def _stakeholder(s: Any) -> domain.Stakeholder:
+    return domain.Stakeholder(
+        role=_member(Role, s.role),
+        user_id=s.user_id,
+        name=s.name,
+        briefed_at=s.briefed_at,
+        last_seen_at=s.last_seen_at,
+    )
+
+
+def _criterion(k: Any) -> domain.Criterion:
+    return domain.Criterion(
+        id=k.id,
+        use_case_id=k.use_case_id,
+        statement=k.statement,
+        method=k.method,
+        verdict=_member(domain.Verdict, k.verdict),
+        verdict_by=k.verdict_by,
+        verdict_at=k.verdict_at,
+        conflict=k.conflict,
+        lint_flags=tuple(k.lint_flags.split("\n")) if k.lint_flags else (),
+        added_after_kickoff=k.added_after_kickoff,
+        message_ts=k.message_ts,
+    )
+
+
+def _checkin(x: Any) -> domain.Checkin:
+    return domain.Checkin(
+        held_on=x.held_on,
+        format=_member(domain.CheckinFormat, x.format),
+        sponsor_present=x.sponsor_present,
+        health=_member(domain.Health, x.health),
+        summary=x.summary,
+        blockers=x.blockers,
+        logged_by=x.logged_by,
+    )
+
+
+def _engagement(x: Any) -> domain.Engagement:
+    return domain.Engagement(
+        at=x.at,
+        kind=_member(domain.EngagementKind, x.kind),
+        who=x.who,
+        outcome=x.outcome,
+        role=_member(Role, x.role),
+    )
+
+
+def _scope_change(x: Any) -> domain.ScopeChange:
+    return domain.ScopeChange(
+        id=x.id,
+        kind=_member(ScopeChangeKind, x.kind),
+        detail=x.detail,
+        at=x.at,
+        resolution=_member(ScopeResolution, x.resolution),
+    )
