@@ -262,6 +262,8 @@ class Poc:
     snoozed_until: Mapping[str, date] = field(default_factory=dict)
     #: once-only nudge keys already delivered (e.g. "scope_creep:17").
     delivered_once: frozenset[str] = frozenset()
+    #: public holidays of the POC's country around its dates: not business days (rule 12)
+    holidays: frozenset[date] = frozenset()
 
     def people(self, role: Role) -> tuple[Stakeholder, ...]:
         return tuple(s for s in self.stakeholders if s.role == role)

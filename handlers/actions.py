@@ -74,7 +74,7 @@ async def snooze(click: Click, poc: Poc) -> None:
     key = click.detail
     if not key:
         return
-    until = snooze_until(click.deps.clock(), poc.tz)
+    until = snooze_until(click.deps.clock(), poc)
     async with click.once() as s:
         if s is None:  # a replay of this very click
             return

@@ -28,6 +28,7 @@ from bot.rules.access import (
     who_may,
 )
 from bot.rules.calendar import (
+    NO_HOLIDAYS,
     add_business_days,
     business_days_between,
     is_business_day,
@@ -119,6 +120,7 @@ __all__ = [
     "MAX_USE_CASES",
     "MIN_CRITERION_WORDS",
     "MIN_USE_CASES",
+    "NO_HOLIDAYS",
     "NUDGE_PRIORITY",
     "PASS_REACTIONS",
     "PULSE_WINDOW_DAYS",

@@ -124,5 +124,5 @@ def champion_silence(poc: Poc, today: date) -> int | None:
     seen = [c.last_seen_at.astimezone(zone).date() for c in champions if c.last_seen_at]
     checkin = latest_checkin(poc, today)
     activity = [*seen, kickoff_date(poc)] + ([checkin.held_on] if checkin else [])
-    silent = business_days_between(max(activity), today)
+    silent = business_days_between(max(activity), today, holidays=poc.holidays)
     return silent if silent >= CHAMPION_SILENT_BUSINESS_DAYS else None

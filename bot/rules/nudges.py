@@ -115,7 +115,7 @@ def _overrun_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
     if not is_overrun(poc, day.today):
         return []
-    late = business_days_between(poc.end, day.today)
+    late = business_days_between(poc.end, day.today, holidays=poc.holidays)
     text = (
         f"Time kills all deals: the POC ended {_day(poc.end)}, "
         f"{plural(late, 'business day')} ago, with no read-out. "
@@ -143,7 +143,7 @@ def _scope_creep_nudges(day: _Day) -> list[Nudge]:
     return nudges
 
 
-def _milestone_due_text(milestone: Milestone, today: date) -> str | None:
+def _milestone_due_text(milestone: Milestone, today: date, holidays: frozenset[date]) -> str | None:
     """What to say about a milestone today, or None when today is not a reminder day."""
     title = MILESTONE_TITLES[milestone.kind]
     action = _MILESTONE_ACTIONS[milestone.kind]
@@ -151,12 +151,12 @@ def _milestone_due_text(milestone: Milestone, today: date) -> str | None:
     if today == due:
         return f"Today: {title} — {action}."
     if today > due:
-        late = business_days_between(due, today)
+        late = business_days_between(due, today, holidays=holidays)
         return (
             f"Overdue by {plural(late, 'business day')}: {title} was due {_day(due)}. "
             f"Hold it ({action}) or move the date."
         )
-    if today == add_business_days(due, -1):
+    if today == add_business_days(due, -1, holidays=holidays):
         when = "Tomorrow" if (due - today).days == 1 else f"Next business day ({_day(due)})"
         return f"{when}: {title} — {action}."
     return None
@@ -177,7 +177,7 @@ def _milestone_nudges(day: _Day) -> list[Nudge]:
             signoff and is_done(signoff, day.now)
         ):
             continue
-        text = _milestone_due_text(milestone, day.today)
+        text = _milestone_due_text(milestone, day.today, poc.holidays)
         if text:
             key = f"milestone:{milestone.kind.value}"
             nudges.append(
@@ -188,7 +188,7 @@ def _milestone_nudges(day: _Day) -> list[Nudge]:
 
 def _readout_date(poc: Poc) -> date:
     readout = poc.milestone(MilestoneKind.readout)
-    return readout.due if readout else roll_back(poc.end)
+    return readout.due if readout else roll_back(poc.end, holidays=poc.holidays)
 
 
 def _readout_ready_nudges(day: _Day) -> list[Nudge]:
@@ -197,7 +197,7 @@ def _readout_ready_nudges(day: _Day) -> list[Nudge]:
     if poc.readout_posted_at is not None or (readout and is_done(readout, day.now)):
         return []
     due = _readout_date(poc)
-    if day.today != add_business_days(due, -READOUT_READY_BUSINESS_DAYS):
+    if day.today != add_business_days(due, -READOUT_READY_BUSINESS_DAYS, holidays=poc.holidays):
         return []
     pending = [c for c in poc.criteria if c.verdict == Verdict.pending]
     head = f"Read-out in {READOUT_READY_BUSINESS_DAYS} business days ({_day(due)}): "
@@ -222,7 +222,7 @@ def _cadence_nudges(day: _Day) -> list[Nudge]:
     last = last_live_checkin(poc, day.today)
     # Counted from kickoff at the earliest: a scoping meeting does not start the clock.
     since = max(last, kickoff) if last else kickoff
-    gap = business_days_between(since, day.today)
+    gap = business_days_between(since, day.today, holidays=poc.holidays)
     every = CADENCE_BUSINESS_DAYS[poc.cadence]
     if gap < every:
         return []
@@ -308,9 +308,10 @@ def _snoozed(nudge: Nudge, poc: Poc, today: date) -> bool:
     return any(u is not None and u > today for u in until)
 
 
-def snooze_until(now: datetime, tz: str) -> date:
+def snooze_until(now: datetime, poc: Poc) -> date:
     """ "Snooze 1 day": the nudge skips the next business day and is back the one after."""
-    return add_business_days(local_today(now, tz), SNOOZE_BUSINESS_DAYS)
+    today = local_today(now, poc.tz)
+    return add_business_days(today, SNOOZE_BUSINESS_DAYS, holidays=poc.holidays)
 
 
 def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR) -> list[Nudge]:
@@ -324,7 +325,7 @@ def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR)
     if poc.status not in LIVE_STATUSES:
         return []
     local = local_time(now, poc.tz)
-    if not is_business_day(local.date()) or local.hour < nudge_hour:
+    if not is_business_day(local.date(), holidays=poc.holidays) or local.hour < nudge_hour:
         return []
     day = _Day(poc=poc, now=now, today=local.date())
     nudges = [n for rule in _NUDGE_RULES for n in rule(day) if not _snoozed(n, poc, day.today)]

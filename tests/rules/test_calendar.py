@@ -9,7 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.rules import add_business_days, business_days_between, is_business_day, local_today
+from bot.rules import (
+    add_business_days,
+    business_days_between,
+    is_business_day,
+    local_today,
+    nearest_business_day,
+    roll_back,
+    roll_forward,
+)
 from tests.rules.poc import FRI, FRI2, MON, MON2, MON3, SAT, SUN, THU, WED, WED2
 
 
@@ -86,3 +94,41 @@ def test_local_today(now: datetime, tz: str, expected: date) -> None:
 def test_naive_now_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         local_today(datetime(2026, 3, 2, 10), "UTC")
+
+
+# ---------------------------------------------------------------- public holidays
+
+#: Friday 6 March a public holiday, and Saturday 7 March one that falls on a weekend.
+OFF = frozenset({FRI, SAT})
+
+
+def test_a_holiday_is_not_a_business_day() -> None:
+    assert not is_business_day(FRI, holidays=OFF)
+    assert is_business_day(THU, holidays=OFF)
+
+
+def test_counting_steps_over_holidays() -> None:
+    assert add_business_days(THU, 1, holidays=OFF) == MON2
+    assert add_business_days(MON2, -1, holidays=OFF) == THU
+    # (Thu, Mon2]: Fri is a holiday, Sat/Sun a weekend (the Saturday holiday changes nothing).
+    assert business_days_between(THU, MON2, holidays=OFF) == 1
+    assert business_days_between(MON2, THU, holidays=OFF) == -1
+    assert business_days_between(MON, MON3, holidays=OFF) == business_days_between(MON, MON3) - 1
+
+
+def test_counting_with_holidays_inverts_adding_them() -> None:
+    holidays = frozenset({WED, FRI, date(2026, 3, 17)})
+    for a in (MON + timedelta(days=i) for i in range(14)):
+        for n in range(0, 12):
+            b = add_business_days(a, n, holidays=holidays)
+            assert business_days_between(a, b, holidays=holidays) == n, (a, n)
+
+
+def test_rolling_lands_on_a_business_day() -> None:
+    assert roll_forward(FRI, holidays=OFF) == MON2
+    assert roll_back(FRI, holidays=OFF) == THU
+    assert roll_back(SUN, holidays=OFF) == THU
+    # A holiday goes to the nearer business day; Saturday to Friday, which is a holiday here.
+    assert nearest_business_day(FRI, holidays=OFF) == THU
+    assert nearest_business_day(SAT, holidays=OFF) == THU
+    assert nearest_business_day(WED, holidays=frozenset({WED})) == THU

@@ -470,12 +470,42 @@ def test_snoozing_one_milestone_keeps_the_others() -> None:
     ],
 )
 def test_snooze_until(now: datetime, tz: str, until: date) -> None:
-    assert snooze_until(now, tz) == until
+    assert snooze_until(now, make_poc(tz=tz)) == until
+
+
+def test_a_holiday_is_not_a_day_of_snooze() -> None:
+    # Snoozed on Thursday with Friday a public holiday: Monday is skipped, back on Tuesday.
+    poc = make_poc(tz="UTC", holidays=frozenset({FRI}))
+    assert snooze_until(at(THU), poc) == TUE2
 
 
 def test_snooze_one_day_skips_the_next_business_day_only() -> None:
     poc = make_poc(stakeholders=UNBRIEFED)
-    snoozed = replace(poc, snoozed_until={"exec_unbriefed": snooze_until(at(THU), poc.tz)})
+    snoozed = replace(poc, snoozed_until={"exec_unbriefed": snooze_until(at(THU), poc)})
     assert NudgeKind.exec_unbriefed in kinds(due_nudges(poc, at(THU)))  # snoozed on Thursday
     assert NudgeKind.exec_unbriefed not in kinds(due_nudges(snoozed, at(FRI)))
     assert NudgeKind.exec_unbriefed in kinds(due_nudges(snoozed, at(MON2)))
+
+
+# ---------------------------------------------------------------- public holidays
+
+
+def test_nothing_is_due_on_a_public_holiday_and_counts_skip_it() -> None:
+    poc = make_poc(stakeholders=UNBRIEFED, holidays=frozenset({FRI}))
+    assert due_nudges(poc, at(FRI)) == []  # a holiday is as quiet as a weekend
+    assert due_nudges(replace(poc, holidays=frozenset()), at(FRI)) != []
+    # Weekly cadence, last call Monday 2 March: due five business days later, on Monday 9
+    # March; with Friday 6 March a holiday, on Tuesday 10 March.
+    weekly = make_poc(checkins=(call(MON),))
+    assert "due today" in of_kind(weekly, MON2, NudgeKind.cadence)[0].text
+    weekly = replace(weekly, holidays=frozenset({FRI}))
+    assert of_kind(weekly, MON2, NudgeKind.cadence) == []
+    assert "due today" in of_kind(weekly, TUE2, NudgeKind.cadence)[0].text
+
+
+def test_an_overdue_milestone_counts_business_days_without_holidays() -> None:
+    poc = with_milestone(make_poc(), K.midpoint, due=MON2)
+    (plain,) = of_kind(poc, FRI2, NudgeKind.milestone)
+    assert "Overdue by 4 business days" in plain.text
+    (fewer,) = of_kind(replace(poc, holidays=frozenset({WED2})), FRI2, NudgeKind.milestone)
+    assert "Overdue by 3 business days" in fewer.text

@@ -95,3 +95,14 @@ def test_default_milestones_are_business_days_in_order() -> None:
 )
 def test_done_when_written(today: date, done: frozenset[MilestoneKind]) -> None:
     assert done_when_written(default_milestones(MON, END, today=date(2026, 2, 20)), today) == done
+
+
+def test_no_milestone_falls_on_a_holiday() -> None:
+    # Mid-point Friday 13 March and read-out Friday 27 March made public holidays: each moves
+    # to the nearest business day, and sign-off and commercial steps count around them.
+    holidays = frozenset({FRI2, END, date(2026, 3, 31)})
+    dates = default_milestones(MON, END, today=date(2026, 2, 20), holidays=holidays)
+    assert dates[K.midpoint] == date(2026, 3, 12)
+    assert dates[K.readout] == date(2026, 3, 26)
+    assert dates[K.signoff] == date(2026, 4, 1)  # Mon 30, then Wed 1 (Tue 31 is off)
+    assert not set(dates.values()) & holidays
