@@ -67,6 +67,7 @@ class Clock:
         self._lock_conn: AsyncConnection | None = None
         self._waiting: asyncio.Task[None] | None = None
         self._sweeping: asyncio.Task[object] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         if not is_postgres(self.db.engine) or await self._take_lock():
@@ -94,7 +95,22 @@ class Clock:
     async def tick(self) -> SweepReport | None:
         self._sweeping = asyncio.current_task()
         try:
-            self.last = await sweep(
+            return await self._tick()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            # stop() cut the sweep short after its grace: what it claimed and did not post
+            # stays retakeable in the sent-log. Ending quietly keeps APScheduler from logging
+            # our own shutdown as a failed job.
+            log.info("sweep cut short by shutdown; the next clock takes up what is left")
+            return None
+        finally:
+            self._sweeping = None
+
+    async def _tick(self) -> SweepReport | None:
+        report = None
+        try:
+            report = self.last = await sweep(
                 self.db,
                 self.client,  # type: ignore[arg-type]
                 self.now(),  # type: ignore[operator]
@@ -104,15 +120,10 @@ class Clock:
         except Exception:
             # The next tick tries again; the sent-log keeps what was claimed retakeable.
             log.exception("sweep failed")
-            return None
-        finally:
-            try:
-                # After the nudges, within the same stop grace: votes whose events were lost.
-                await self.reconciler.tick(self.now())  # type: ignore[operator]
-                await forget_old_requests(self.db, self.now())  # type: ignore[operator]
-            finally:
-                self._sweeping = None
-        return self.last
+        # After the nudges, within the same stop grace: votes whose events were lost.
+        await self.reconciler.tick(self.now())  # type: ignore[operator]
+        await forget_old_requests(self.db, self.now())  # type: ignore[operator]
+        return report
 
     async def _take_lock(self) -> bool:
         """One attempt; a database that does not answer counts as "not yet"."""
@@ -147,6 +158,7 @@ class Clock:
         return self.scheduler.running
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._waiting:
             self._waiting.cancel()
             with suppress(asyncio.CancelledError):
