@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain import Poc
+from bot.domain import Poc, WorkspaceSettings
 from bot.privacy import ChannelInfo, post_internal
 from bot.rules import Act, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
@@ -18,7 +18,7 @@ from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.replies import tell_user, user_tz
 from handlers.request import Command, Submission
-from storage import snapshots, writes
+from storage import snapshots, workspace, writes
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,15 @@ async def open_new_poc(cmd: Command) -> None:
         await cmd.say_privately(refusal(Act.start_poc, None))
         return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
-    await cmd.open_modal(new_poc_modal(channel_id=cmd.channel_id, tz=tz))
+    ws = await workspace_of(cmd.deps, cmd.team_id)
+    await cmd.open_modal(
+        new_poc_modal(channel_id=cmd.channel_id, tz=tz, workspace_calendar=ws.holiday_country)
+    )
+
+
+async def workspace_of(deps: Deps, team_id: str) -> WorkspaceSettings:
+    async with deps.db.session() as s:
+        return await workspace.load_workspace(session=s, team_id=team_id)
 
 
 async def submit_new_poc(sub: Submission) -> None:
@@ -47,7 +55,14 @@ async def submit_new_poc(sub: Submission) -> None:
         return
     meta = Meta.load(sub.view.get("private_metadata"), deps.settings.default_tz)
     now = deps.clock()
-    new, errors = read_new_poc(sub.values, now=now, tz=meta.tz, created_by=sub.user_id)
+    ws = await workspace_of(deps, team_id)
+    new, errors = read_new_poc(
+        sub.values,
+        now=now,
+        tz=meta.tz,
+        created_by=sub.user_id,
+        workspace_calendar=ws.holiday_country,
+    )
     if new is None:
         await sub.show_errors(errors)
         return

@@ -40,7 +40,18 @@ from bot.domain import (
     VerdictState,
 )
 from bot.rules import due_nudges, qualify
-from bot.views import checkin, criteria, help, home, kickoff, nudges, poc_new, readout, sponsor
+from bot.views import (
+    checkin,
+    criteria,
+    help,
+    holidays,
+    home,
+    kickoff,
+    nudges,
+    poc_new,
+    readout,
+    sponsor,
+)
 from bot.views import status as status_view
 from bot.views.text import (
     MAX_BUTTON_TEXT,
@@ -182,6 +193,14 @@ def cases() -> dict[str, Callable[[], Any]]:
         "criteria.criterion_text": lambda: criteria.criterion_text(crit),
         "help.help_blocks": lambda: help.help_blocks(long(3000, "oops ")),
         "help.help_text": lambda: help.help_text(long(3000, "oops ")),
+        "holidays.holidays_text": lambda: holidays.holidays_text(
+            replace(
+                poc, calendar="US", holidays=frozenset(TODAY + timedelta(days=i) for i in range(40))
+            ),
+            today=TODAY,
+            names={TODAY + timedelta(days=i): long(200, "Day ") for i in range(40)},
+            changed_by="USE",
+        ),
         "home.home_view": lambda: home.home_view([replace(poc, id=i) for i in range(40)], NOW),
         "kickoff.kickoff_blocks": lambda: kickoff.kickoff_blocks(poc),
         "kickoff.kickoff_text": lambda: kickoff.kickoff_text(poc),
