@@ -49,6 +49,7 @@ from bot.views import (
     kickoff,
     nudges,
     poc_new,
+    privacy,
     readout,
     sponsor,
 )
@@ -213,6 +214,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         ),
         "nudges.safe_text": lambda: nudges.safe_text(poc, long(3000, "UCHAMP said ")),
         "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(channel_id="C" * 20, tz="UTC"),
+        "privacy.exposed_text": lambda: privacy.exposed_text(poc, "C" * 20, deleted=10_000),
         "readout.readout_blocks": lambda: readout.readout_blocks(poc),
         "readout.readout_text": lambda: readout.readout_text(poc),
         "readout.signoff_blocks": lambda: readout.signoff_blocks(poc, sponsor_id="UCHAMP"),
