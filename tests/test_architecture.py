@@ -181,6 +181,7 @@ DEFERRED_OK = {
     ("bot.__main__", "scheduler.clock"),
     ("bot.__main__", "scheduler.sweep"),
     ("bot.__main__", "bot.demo"),
+    ("bot.__main__", "bot.settings_command"),
     # Socket Mode's client is loaded only by the deployments that use it.
     ("bot.runtime", "bot.socket_mode"),
 }

@@ -35,9 +35,11 @@ from bot.domain import (
     ScopeChange,
     ScopeChangeKind,
     Stakeholder,
+    Thresholds,
     UseCase,
     Verdict,
     VerdictState,
+    WorkspaceSettings,
 )
 from bot.rules import due_nudges, qualify
 from bot.views import (
@@ -51,6 +53,7 @@ from bot.views import (
     poc_new,
     privacy,
     readout,
+    settings,
     sponsor,
 )
 from bot.views import status as status_view
@@ -153,6 +156,19 @@ def every_nudge(poc: Any) -> list[Nudge]:
     return [*made, *(n for n in found if n.key not in keys)]
 
 
+def busy_workspace() -> WorkspaceSettings:
+    """Every setting set, every list at its longest."""
+    return WorkspaceSettings(
+        nudge_hour=23,
+        holiday_country="AU-NSW",
+        digest=False,
+        thresholds=Thresholds(60, 30, 365),
+        quiet_channels=frozenset(f"C{i:010d}" for i in range(150)),
+        admins=tuple(f"U{i:010d}" for i in range(150)),
+        managers=tuple(f"U{i:010d}" for i in range(150)),
+    )
+
+
 def engagement() -> sponsor.EngagementInput:
     return sponsor.EngagementInput(
         long(200, "Erin "), Role.exec_sponsor, EngagementKind.call, TODAY, long(1000, "Out ")
@@ -202,7 +218,17 @@ def cases() -> dict[str, Callable[[], Any]]:
             names={TODAY + timedelta(days=i): long(200, "Day ") for i in range(40)},
             changed_by="USE",
         ),
-        "home.home_view": lambda: home.home_view([replace(poc, id=i) for i in range(40)], NOW),
+        "home.home_view": lambda: home.home_view(
+            [replace(poc, id=i) for i in range(40)],
+            NOW,
+            settings=settings.settings_blocks(busy_workspace(), deployment_hour=9),
+        ),
+        "settings.settings_blocks": lambda: settings.settings_blocks(
+            busy_workspace(), deployment_hour=9
+        ),
+        "settings.settings_modal": lambda: settings.settings_modal(
+            busy_workspace(), deployment_hour=9
+        ),
         "kickoff.kickoff_blocks": lambda: kickoff.kickoff_blocks(poc),
         "kickoff.kickoff_text": lambda: kickoff.kickoff_text(poc),
         "kickoff.verdict_blocks": lambda: kickoff.verdict_blocks(poc, q),
