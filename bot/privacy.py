@@ -253,9 +253,12 @@ async def post_internal(
         client, poc, deal_channel_allowed=deal_channel_allowed, cache=cache, blocked=blocked
     )
     if exposed and poc.internal_channel_id:
-        await channels_exposed(
-            client, db, team_id=poc.team_id, channel_ids=[poc.internal_channel_id], now=now
-        )
+        try:
+            await channels_exposed(
+                client, db, team_id=poc.team_id, channel_ids=[poc.internal_channel_id], now=now
+            )
+        except Exception:  # the post goes by DM all the same; a sweep retires it later
+            log.exception("retiring %s failed", poc.internal_channel_id)
     posted: list[str] = []
     channels: list[exposure.Posted] = []
     for target in targets:

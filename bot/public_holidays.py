@@ -179,6 +179,6 @@ def describe(calendar: str) -> str:
 
 
 def warm() -> None:
-    """Load the library and the zone table before the first person waits for them."""
-    holidays_in(calendar_for(tz="America/New_York"), (date.today().year,))
+    """Load the library's tables and the zone table before the first person waits for them."""
+    holiday_names(calendar_for(tz="America/New_York"), (2026,))
     country_names()
