@@ -1,4 +1,4 @@
-"""pocbot: serve | clock | sweep | migrate | demo  (`pocbot …` or `python -m bot …`)"""
+"""pocbot: serve | clock | sweep | migrate | settings | demo  (`pocbot …` or `python -m bot …`)"""
 
 from __future__ import annotations
 
@@ -58,6 +58,14 @@ def parser(prog: str = "pocbot") -> argparse.ArgumentParser:
     sweep.add_argument("--now", type=_instant, help="sweep as if it were this instant (ISO-8601)")
     sweep.add_argument("--dry-run", action="store_true", help="print what is due, send nothing")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    settings = sub.add_parser("settings", help="show or change a workspace's settings")
+    action = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = action.add_parser("show", help="every setting, its value, * for the default")
+    change = action.add_parser("set", help="set KEY to VALUE ('default' resets it)")
+    change.add_argument("key", metavar="KEY", help="nudge_hour, holiday_country, digest, …")
+    change.add_argument("value", metavar="VALUE", nargs="+", help="e.g. 8, GB, off, U012AB3CD")
+    for p_ in (show, change):
+        p_.add_argument("--team", metavar="T", help="the Slack team id (default: the only one)")
     demo = sub.add_parser("demo", help="a whole POC against a local Slack stand-in")
     demo.add_argument("--no-color", action="store_true")
     demo.add_argument("--json", action="store_true", help="print the raw record as JSON")
@@ -95,6 +103,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.runtime import run_migrate
 
         asyncio.run(run_migrate(settings))
+    elif args.command == "settings":
+        from bot.settings_command import run_settings
+
+        return asyncio.run(
+            run_settings(
+                settings,
+                action=args.action,
+                team=args.team,
+                name=getattr(args, "key", ""),
+                value=" ".join(getattr(args, "value", [])),
+            )
+        )
     elif args.command == "demo":
         from bot.demo import run_demo
 

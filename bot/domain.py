@@ -153,6 +153,38 @@ INTERNAL_NUDGES = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When silence becomes an alert, and a plan too long (rules 6 and 8); set per workspace."""
+
+    sponsor_stall_days: int = 7  # calendar days without a sponsor engagement
+    champion_silent_days: int = 3  # business days without a word from the champion
+    max_timeframe_days: int = 30  # a longer planned timeframe is warned about
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceSettings:
+    """What a workspace's admins chose (App Home, `python -m bot settings`); the defaults are
+    the product's. Every POC snapshot carries its workspace's, so the rules stay pure."""
+
+    #: local hour nudges go out from; None: the deployment's NUDGE_HOUR
+    nudge_hour: int | None = None
+    #: the public holidays POCs follow unless they name their own; None: each POC's timezone
+    holiday_country: str | None = None
+    #: internal alerts as one digest per person per business day
+    digest: bool = True
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    #: deal channels where no nudge is posted: they go to the internal destinations instead
+    quiet_channels: frozenset[str] = frozenset()
+    #: who may change these settings besides the workspace's own admins and owners
+    admins: tuple[str, ...] = ()
+    #: sales managers: they see every POC of the team
+    managers: tuple[str, ...] = ()
+
+
+DEFAULT_WORKSPACE = WorkspaceSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class Stakeholder:
     role: Role
     user_id: str | None = None  # Slack user id, when the person is in Slack
@@ -264,6 +296,21 @@ class Poc:
     delivered_once: frozenset[str] = frozenset()
     #: public holidays of the POC's country around its dates: not business days (rule 12)
     holidays: frozenset[date] = frozenset()
+    #: the holiday calendar chosen for this POC ("US", "GB", "none"); None: its workspace's,
+    #: else its timezone's country
+    holiday_country: str | None = None
+    #: the calendar its `holidays` come from, however it was chosen ("" when not loaded)
+    calendar: str = ""
+    workspace: WorkspaceSettings = DEFAULT_WORKSPACE
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return self.workspace.thresholds
+
+    @property
+    def quiet(self) -> bool:
+        """Its deal channel is in quiet mode: nudges go to the internal destinations."""
+        return self.channel_id in self.workspace.quiet_channels
 
     def people(self, role: Role) -> tuple[Stakeholder, ...]:
         return tuple(s for s in self.stakeholders if s.role == role)
@@ -345,3 +392,5 @@ class NewPoc:
     milestones: dict[MilestoneKind, date] = field(default_factory=dict)
     #: milestones already behind us when the POC is written down (the scoping call)
     done: frozenset[MilestoneKind] = frozenset()
+    #: the holiday calendar chosen in the form; None: the workspace's or the timezone's
+    holiday_country: str | None = None

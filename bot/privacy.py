@@ -1,34 +1,67 @@
 """Where internal judgements may be posted (PRODUCT.md, "Privacy in shared channels").
 
-The go/no-go verdict, stalled-sponsor alerts and skin in the game never go into a channel
-shared with another organisation: they go to the POC's internal channel, else to the SE and
-AE by direct message.
+The go/no-go verdict, stalled-sponsor alerts and skin in the game never go into a channel the
+prospect can read: they go to the POC's internal channel, else to the SE and AE by direct
+message. A channel is prospect-readable when it is shared with another organisation (Slack
+Connect), or when any member is a guest (`is_restricted` / `is_ultra_restricted`) or belongs
+to another team. Members are read with conversations.members and users.info, cached per
+process, and a check makes at most MAX_USER_LOOKUPS users.info calls: a bigger channel is
+"not known yet" (so treated as readable) until later checks have looked at everyone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Poc, Role
+from bot.exposed import channels_exposed
+from storage import exposure
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 #: conversations.info answers are reused this long: sharing a channel is rare, posting is not.
 SHARED_TTL_SECONDS = 300.0
+#: Who a user is (guest, other team) is reused this long: people seldom change teams.
+USER_TTL_SECONDS = 3600.0
+#: users.info calls one check may make; more unknown members leave the answer "not known".
+MAX_USER_LOOKUPS = 100
+#: users.info calls in flight at once (Slack allows 100+ a minute of this method).
+LOOKUPS_AT_ONCE = 8
+#: conversations.members page size, and how many pages a check reads at most.
+MEMBERS_PAGE = 200
+MAX_MEMBER_PAGES = 25
 
 
 class ChannelInfo:
-    """A small TTL cache of conversations.info, per process."""
+    """Per-process caches of what Slack says about channels: conversations.info, and who can
+    read a channel (from its members' users.info)."""
 
-    def __init__(self, ttl: float = SHARED_TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        ttl: float = SHARED_TTL_SECONDS,
+        *,
+        user_ttl: float = USER_TTL_SECONDS,
+        max_lookups: int = MAX_USER_LOOKUPS,
+    ) -> None:
         self._ttl = ttl
+        self._user_ttl = user_ttl
+        self.max_lookups = max_lookups
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._readable: dict[str, tuple[float, bool]] = {}
+        self._outsider: dict[str, tuple[float, bool]] = {}
+        self._team_id: str | None = None
+        #: users.info calls made so far (what the bound is measured by)
+        self.user_lookups = 0
 
     async def get(self, client: AsyncWebClient, channel_id: str) -> dict[str, Any]:
         hit = self._cache.get(channel_id)
@@ -40,6 +73,86 @@ class ChannelInfo:
 
     def forget(self, channel_id: str) -> None:
         self._cache.pop(channel_id, None)
+        self._readable.pop(channel_id, None)
+
+    async def prospect_readable(self, client: AsyncWebClient, channel_id: str) -> bool | None:
+        """Can anyone outside the company read this channel? None: not known (yet)."""
+        hit = self._readable.get(channel_id)
+        if hit and time.monotonic() - hit[0] < self._ttl:
+            return hit[1]
+        if shared_externally(await self.get(client, channel_id)):
+            found: bool | None = True
+        else:
+            found = await self._any_outsider(client, await self._members(client, channel_id))
+        if found is not None:
+            self._readable[channel_id] = (time.monotonic(), found)
+        return found
+
+    async def _members(self, client: AsyncWebClient, channel_id: str) -> list[str]:
+        members: list[str] = []
+        cursor = None
+        for _ in range(MAX_MEMBER_PAGES):
+            page = await client.conversations_members(
+                channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor
+            )
+            members += page.get("members") or []
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return members
+        return [*members, "?more"]  # not everyone was read: the answer cannot be "no"
+
+    async def _any_outsider(self, client: AsyncWebClient, members: Sequence[str]) -> bool | None:
+        now = time.monotonic()
+        known = {
+            u: hit[1]
+            for u in members
+            if (hit := self._outsider.get(u)) and now - hit[0] < self._user_ttl
+        }
+        if any(known.values()):
+            return True
+        unknown = [u for u in members if u not in known]
+        if not unknown:
+            return False
+        gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+        team = await self._our_team(client)
+
+        async def one(user_id: str) -> bool | None:
+            async with gate:
+                return await self._is_outsider(client, user_id, team)
+
+        looked = await asyncio.gather(*(one(u) for u in unknown[: self.max_lookups]))
+        if any(looked):
+            return True
+        return False if len(unknown) <= self.max_lookups and None not in looked else None
+
+    async def _is_outsider(self, client: AsyncWebClient, user_id: str, team: str) -> bool | None:
+        if user_id == "?more":
+            return None
+        self.user_lookups += 1
+        try:
+            user = (await client.users_info(user=user_id))["user"]
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+            log.warning("users.info %s failed: %r", user_id, e)
+            return None
+        answer = outsider(user, team)
+        self._outsider[user_id] = (time.monotonic(), answer)
+        return answer
+
+    async def _our_team(self, client: AsyncWebClient) -> str:
+        if self._team_id is None:
+            self._team_id = str((await client.auth_test())["team_id"])
+        return self._team_id
+
+    def forget_user(self, user_id: str) -> None:
+        self._outsider.pop(user_id, None)
+
+
+def outsider(user: dict[str, Any], our_team: str) -> bool:
+    """A guest of our workspace, or a member of another team (a Slack Connect member)."""
+    if user.get("is_restricted") or user.get("is_ultra_restricted"):
+        return True
+    team = user.get("team_id")
+    return bool(team) and team != our_team
 
 
 def shared_externally(info: dict[str, Any]) -> bool:
@@ -77,25 +190,44 @@ def internal_targets(
 
 
 async def is_shared(client: AsyncWebClient, channel_id: str, cache: ChannelInfo) -> bool | None:
-    """Is the channel shared with another organisation? None when Slack will not tell."""
+    """Can the prospect read the channel (shared with another organisation, or a guest or
+    another team's member in it)? None when Slack will not tell, or not yet."""
     try:
-        return shared_externally(await cache.get(client, channel_id))
+        return await cache.prospect_readable(client, channel_id)
     except SlackApiError as e:
-        log.warning("conversations.info %s failed: %s", channel_id, e.response.get("error"))
+        log.warning("who can read %s? %s", channel_id, e.response.get("error"))
         return None
 
 
 async def internal_destinations(
-    client: AsyncWebClient, poc: Poc, *, deal_channel_allowed: bool, cache: ChannelInfo
-) -> list[str]:
-    """`internal_targets`, asking Slack whether the deal channel is shared when it matters.
+    client: AsyncWebClient,
+    poc: Poc,
+    *,
+    deal_channel_allowed: bool,
+    cache: ChannelInfo,
+    blocked: Collection[str] = (),
+) -> tuple[list[str], bool]:
+    """`internal_targets`, asking Slack who can read the channels it would use; and whether
+    the POC's internal channel turned out to be prospect-readable.
 
-    When in doubt (Slack will not tell), stay private.
+    When in doubt (Slack will not tell), stay private: an internal channel not known to be
+    private is passed over for the DMs this time.
     """
+    blocked = set(blocked)
+    exposed = False
+    internal = poc.internal_channel_id
+    if internal and internal not in blocked:
+        readable = await is_shared(client, internal, cache)
+        exposed = readable is True
+        if readable is not False:
+            blocked.add(internal)
     shared: bool | None = None
-    if deal_channel_allowed and not poc.internal_channel_id:
+    if deal_channel_allowed and not internal:
         shared = await is_shared(client, poc.channel_id, cache)
-    return internal_targets(poc, shared=shared, deal_channel_allowed=deal_channel_allowed)
+    targets = internal_targets(
+        poc, shared=shared, deal_channel_allowed=deal_channel_allowed, blocked=blocked
+    )
+    return targets, exposed
 
 
 async def post_internal(
@@ -105,16 +237,40 @@ async def post_internal(
     text: str,
     blocks: list[dict[str, Any]],
     cache: ChannelInfo,
+    db: Database,
+    now: datetime,
+    what: str,
     deal_channel_allowed: bool = False,
 ) -> list[str]:
-    """Post internal content where it may go; returns the message ts of each post made."""
+    """Post internal content (`what`: "verdict", "sponsor_note") where it may go, and record
+    each post in a channel so it can be deleted if the prospect can ever read that channel.
+    An internal channel found prospect-readable is retired first (see bot/exposed.py).
+    Returns the message ts of each post made."""
+    # What another process found (a sweep that retired the internal channel) counts too.
+    async with db.session() as s:
+        blocked = await exposure.blocked_for(session=s, team_id=poc.team_id, poc_id=poc.id)
+    targets, exposed = await internal_destinations(
+        client, poc, deal_channel_allowed=deal_channel_allowed, cache=cache, blocked=blocked
+    )
+    if exposed and poc.internal_channel_id:
+        try:
+            await channels_exposed(
+                client, db, team_id=poc.team_id, channel_ids=[poc.internal_channel_id], now=now
+            )
+        except Exception:  # the post goes by DM all the same; a sweep retires it later
+            log.exception("retiring %s failed", poc.internal_channel_id)
     posted: list[str] = []
-    for target in await internal_destinations(
-        client, poc, deal_channel_allowed=deal_channel_allowed, cache=cache
-    ):
+    channels: list[exposure.Posted] = []
+    for target in targets:
         try:
             response = await client.chat_postMessage(channel=target, text=text, blocks=blocks)
-            posted.append(response["ts"])
         except SlackApiError as e:
             log.warning("internal post to %s failed: %s", target, e.response.get("error"))
+            continue
+        posted.append(response["ts"])
+        if not target.startswith(("U", "W")):  # a DM needs no record: nobody else reads it
+            channels.append(exposure.Posted(poc.id, str(response["channel"]), response["ts"], what))
+    if channels:
+        async with db.transaction() as s:
+            await exposure.record_posted(session=s, team_id=poc.team_id, posted=channels, now=now)
     return posted

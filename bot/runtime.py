@@ -11,7 +11,7 @@ from contextlib import AsyncExitStack
 
 from slack_sdk.errors import SlackApiError
 
-from bot import dates
+from bot import dates, public_holidays
 from bot.app import build_app
 from bot.config import ConfigError, Settings
 from bot.deps import Deps, close_client
@@ -37,6 +37,7 @@ async def run_serve(
         db = await open_database(settings, migrate=migrate)
         opened.push_async_callback(db.dispose, stopping=True)
         dates.warm()  # the first user should not pay for loading dateparser's data
+        public_holidays.warm()  # …nor /poc new for the holidays library's (~0.3 s)
         deps = Deps(settings=settings, db=db)
         app = build_app(deps)
         opened.push_async_callback(close_client, app.client)

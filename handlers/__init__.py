@@ -15,6 +15,7 @@ from handlers import (
     reactions,
     readout,
     scope,
+    settings,
     sponsor,
 )
 from handlers.guard import Listeners
@@ -30,6 +31,7 @@ FLOWS = (
     scope,
     readout,
     home,
+    settings,
     actions,
     activity,
 )

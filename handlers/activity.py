@@ -1,5 +1,7 @@
-"""Channel activity: who spoke in a deal channel (the champion-silent rule), and our own
-arrival in a channel (an invitation unblocks delivery and lets the kickoff go out)."""
+"""Channel activity: who spoke in a deal channel (the champion-silent rule), our own arrival
+in a channel (an invitation unblocks delivery and lets the kickoff go out), and a channel the
+prospect can now read (shared with them, or a guest or another team's member joined): our
+internal messages there are deleted and internal alerts go by DM (bot/exposed.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import deps_of, tenant
+from bot.exposed import channels_exposed
+from bot.privacy import is_shared
 from handlers.guard import Listeners
 from handlers.poc_new import post_kickoff
 from storage import sentlog, snapshots, writes
@@ -48,7 +52,10 @@ async def on_member_joined(
     event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     channel_id = event.get("channel")
-    if event.get("user") != context.bot_user_id or not channel_id:
+    if not channel_id or not event.get("user"):
+        return
+    if event["user"] != context.bot_user_id:
+        await on_person_joined(client, context, channel_id, event["user"])
         return
     deps = deps_of(context)
     team_id = tenant(context)
@@ -81,6 +88,33 @@ async def on_member_joined(
         await post_kickoff(client, deps, poc)  # claims it first: at most once, whoever asks
 
 
+async def on_person_joined(
+    client: AsyncWebClient, context: AsyncBoltContext, channel_id: str, user_id: str
+) -> None:
+    """A guest or another team's member joined: the prospect can read the channel now."""
+    deps = deps_of(context)
+    deps.channels.forget(channel_id)
+    if await is_shared(client, channel_id, deps.channels):
+        await channels_exposed(
+            client, deps.db, team_id=tenant(context), channel_ids=[channel_id], now=deps.clock()
+        )
+
+
+async def on_channel_shared(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """The channel is now shared with another organisation (Slack Connect)."""
+    channel_id = event.get("channel")
+    if not isinstance(channel_id, str) or not channel_id:
+        return
+    deps = deps_of(context)
+    deps.channels.forget(channel_id)
+    await channels_exposed(
+        client, deps.db, team_id=tenant(context), channel_ids=[channel_id], now=deps.clock()
+    )
+
+
 def register(app: Listeners) -> None:
     app.event("message")(on_message)
     app.event("member_joined_channel")(on_member_joined)
+    app.event("channel_shared")(on_channel_shared)

@@ -12,7 +12,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.views.help import help_blocks, help_text
-from handlers import checkins, criteria, poc_new, readout, scope, sponsor, status
+from handlers import checkins, criteria, holidays, poc_new, readout, scope, sponsor, status
 from handlers.guard import Listeners
 from handlers.request import Command
 
@@ -37,6 +37,7 @@ ROUTES: dict[str, Route] = {
     "park": Route(scope.park_request, writes=True),
     "readout": Route(readout.post_readout, writes=True),
     "read-out": Route(readout.post_readout, writes=True),
+    "holidays": Route(holidays.holidays_command, writes=True),
 }
 
 

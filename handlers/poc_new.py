@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain import Poc
-from bot.privacy import ChannelInfo, post_internal
+from bot.domain import Poc, WorkspaceSettings
+from bot.privacy import ChannelInfo, is_shared, post_internal
 from bot.rules import Act, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
+from bot.views.privacy import READABLE_CHANNEL
 from bot.views.refusals import refusal
 from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.replies import tell_user, user_tz
 from handlers.request import Command, Submission
-from storage import snapshots, writes
+from storage import snapshots, workspace, writes
 
 log = logging.getLogger(__name__)
+
+#: The workspace's holiday calendar names the default in the form; a database slower than
+#: this opens the form without it (the trigger to open it lasts 3 s).
+HINT_WITHIN_S = 0.5
+#: Time the submission gives Slack to say who can read the internal channel, before its ack.
+READERS_WITHIN_S = 1.0
 
 
 class ChannelTaken(Exception):
@@ -37,7 +45,34 @@ async def open_new_poc(cmd: Command) -> None:
         await cmd.say_privately(refusal(Act.start_poc, None))
         return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
-    await cmd.open_modal(new_poc_modal(channel_id=cmd.channel_id, tz=tz))
+    try:
+        # Only for the holiday field's hint: the form opens without the database.
+        async with asyncio.timeout(HINT_WITHIN_S):
+            calendar = (await workspace_of(cmd.deps, cmd.team_id)).holiday_country
+    except Exception as e:
+        log.warning("no workspace settings for the /poc new hint: %r", e)
+        calendar = None
+    await cmd.open_modal(
+        new_poc_modal(channel_id=cmd.channel_id, tz=tz, workspace_calendar=calendar)
+    )
+
+
+async def readable_in_time(client: AsyncWebClient, deps: Deps, channel_id: str) -> bool:
+    """Can the prospect read this channel, as far as Slack says within READERS_WITHIN_S?
+
+    Not known in time (a big channel, a slow Slack) lets the form through: the verdict and
+    alerts still go to the channel only once it is known to be private (bot/privacy.py)."""
+    try:
+        async with asyncio.timeout(READERS_WITHIN_S):
+            return await is_shared(client, channel_id, deps.channels) is True
+    except TimeoutError:
+        log.info("who can read %s? not known within %.1f s", channel_id, READERS_WITHIN_S)
+        return False
+
+
+async def workspace_of(deps: Deps, team_id: str) -> WorkspaceSettings:
+    async with deps.db.session() as s:
+        return await workspace.load_workspace(session=s, team_id=team_id)
 
 
 async def submit_new_poc(sub: Submission) -> None:
@@ -47,9 +82,21 @@ async def submit_new_poc(sub: Submission) -> None:
         return
     meta = Meta.load(sub.view.get("private_metadata"), deps.settings.default_tz)
     now = deps.clock()
-    new, errors = read_new_poc(sub.values, now=now, tz=meta.tz, created_by=sub.user_id)
+    ws = await workspace_of(deps, team_id)
+    new, errors = read_new_poc(
+        sub.values,
+        now=now,
+        tz=meta.tz,
+        created_by=sub.user_id,
+        workspace_calendar=ws.holiday_country,
+    )
     if new is None:
         await sub.show_errors(errors)
+        return
+    if new.internal_channel_id and await readable_in_time(
+        sub.client, deps, new.internal_channel_id
+    ):
+        await sub.show_errors({"internal_channel": READABLE_CHANNEL})
         return
     try:
         async with sub.once() as s:
@@ -99,7 +146,14 @@ async def announce(
         )
     q = qualify(poc)
     await post_internal(
-        client, poc, cache=deps.channels, text=verdict_text(poc, q), blocks=verdict_blocks(poc, q)
+        client,
+        poc,
+        cache=deps.channels,
+        text=verdict_text(poc, q),
+        blocks=verdict_blocks(poc, q),
+        db=deps.db,
+        now=deps.clock(),
+        what="verdict",
     )
 
 

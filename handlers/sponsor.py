@@ -56,6 +56,9 @@ async def submit_engagement(sub: Submission) -> None:
             cache=sub.deps.channels,
             text=engagement_text(poc, engagement),
             blocks=engagement_blocks(poc, engagement, logged_by=user_id),
+            db=sub.deps.db,
+            now=now,
+            what="sponsor_note",
         )
 
 

@@ -97,7 +97,7 @@ def _due(
                 d.retake.extend(again)
             else:
                 d.handled.append(n)
-        elif not n.internal and poc.channel_id in blocked:
+        elif not n.internal and not poc.quiet and poc.channel_id in blocked:
             d.handled.append(n)  # the deal channel refuses; its SE has been told
         else:
             d.nudges.append(n)
@@ -109,17 +109,18 @@ def place(due: Sequence[Due], shared: Mapping[str, bool | None]) -> None:
     """Where each unplaced nudge goes: the deal channel, or the internal destinations
     (internal channel, the deal channel when nobody outside is in it, else the SE's and AE's
     DMs), around the destinations that refuse. `shared`: deal channel -> shared with another
-    organisation (missing or None: unknown, so private)."""
+    organisation (missing or None: unknown, so private). A deal channel in quiet mode (a
+    workspace setting) gets no nudge: they all take the internal way, never the deal channel."""
     for d in due:
         poc = d.poc
         for n in d.unplaced:
-            if not n.internal:
+            if not n.internal and not poc.quiet:
                 d.destinations[n.key] = [poc.channel_id]
                 continue
             d.destinations[n.key] = internal_targets(
                 poc,
                 shared=shared.get(poc.channel_id),
-                deal_channel_allowed=True,
+                deal_channel_allowed=not poc.quiet,
                 blocked=d.blocked,
             )
             if not d.destinations[n.key]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Collection, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.deps import close_client, utc_now, web_client
+from bot.exposed import channels_exposed
 from bot.privacy import ChannelInfo, is_shared
 from bot.rules import DEFAULT_NUDGE_HOUR
 from bot.startup import open_database
@@ -56,17 +58,30 @@ class SweepReport:
         )
 
 
+def _internal_way(d: Due) -> bool:
+    """Some unplaced nudge of this POC goes the internal way (internal, or in quiet mode)."""
+    return any(n.internal or d.poc.quiet for n in d.unplaced)
+
+
 async def sharing(
     client: AsyncWebClient, due: Sequence[Due], cache: ChannelInfo
 ) -> dict[str, bool | None]:
-    """Ask Slack, for the deal channels where it decides an internal nudge's destination,
-    whether the prospect is in them (conversations.info, cached; a few at a time)."""
+    """Ask Slack who can read the channels internal nudges would go to: the deal channels
+    where that decides their destination, and the internal channels (bot/privacy.py: shared,
+    or a guest or another team's member in it; cached; a few at a time)."""
     asked = {
         d.poc.channel_id
         for d in due
-        if any(n.internal for n in d.unplaced)
+        if _internal_way(d)
+        and not d.poc.quiet
         and not d.poc.internal_channel_id
         and d.poc.channel_id not in d.blocked
+    } | {
+        d.poc.internal_channel_id
+        for d in due
+        if _internal_way(d)
+        and d.poc.internal_channel_id
+        and d.poc.internal_channel_id not in d.blocked
     }
     gate = asyncio.Semaphore(CONCURRENCY)
 
@@ -116,13 +131,41 @@ async def sweep(
     if not dry_run and report.due:
         assert client is not None
         delivery = delivery or Delivery(client, db, channels=channels or ChannelInfo())
-        place(due, await sharing(client, due, delivery.channels))
+        readable = await sharing(client, due, delivery.channels)
+        await route_around_readers(client, db, due, readable, now)
+        place(due, readable)
         claims = await _claim(db, due, now)
         report.claimed = len(claims)
         report.delivery = await delivery.deliver(due, claims, now)
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
     return report
+
+
+async def route_around_readers(
+    client: AsyncWebClient,
+    db: Database,
+    due: Sequence[Due],
+    readable: Mapping[str, bool | None],
+    now: datetime,
+) -> None:
+    """An internal channel the prospect can read (or not known not to) takes nothing today:
+    its nudges go by DM. One found readable is retired for good and our internal messages in
+    it deleted, as are those in deal channels found readable (bot/exposed.py)."""
+    exposed: dict[str, set[str]] = defaultdict(set)
+    for d in due:
+        for channel in (d.poc.internal_channel_id, d.poc.channel_id):
+            if channel and readable.get(channel):
+                exposed[d.poc.team_id].add(channel)
+        internal = d.poc.internal_channel_id
+        if internal and internal in readable and readable[internal] is not False:
+            d.blocked = d.blocked | {internal}
+    for team_id, channels in sorted(exposed.items()):
+        try:
+            await channels_exposed(client, db, team_id=team_id, channel_ids=channels, now=now)
+        except Exception:
+            # Today's nudges are routed around them already; the next sweep tries again.
+            log.exception("retiring readable channels %s failed", sorted(channels))
 
 
 async def _count_live(db: Database, teams: Sequence[str]) -> int:

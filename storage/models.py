@@ -7,86 +7,14 @@ string goes through `CleanString` / `CleanText`, so both databases take whatever
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC in, aware UTC out — SQLite drops the offset, so we put it back."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store aware UTC timestamps only")
-        value = value.astimezone(UTC)
-        # SQLite has no timezone storage; keep the text sortable and offset-free.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-#: What a clipped text ends with, so a reader sees it was cut (as bot.views.text.clip does).
-ELLIPSIS = "…"
-
-
-def clean(value: str, limit: int) -> str:
-    """`value` as both databases and Slack take it: no NUL, no lone surrogate, `limit` long.
-
-    PostgreSQL refuses a NUL byte in text and a string longer than varchar(n) where SQLite
-    takes both, so a submission that works on one failed on the other, and failed again on
-    every retry. Slack's modals stop over-long input at the source (max_length), but a
-    payload is whatever a client sends; the storage edge is the one place nobody can skip.
-    """
-    if "\x00" in value:
-        value = value.replace("\x00", "")
-    if not value.isascii():
-        try:
-            value.encode()
-        except UnicodeEncodeError:  # a lone surrogate from JSON's "\ud800": not UTF-8
-            value = value.encode(errors="replace").decode()
-    return value if len(value) <= limit else value[: limit - 1] + ELLIPSIS
-
-
-class CleanString(TypeDecorator[str]):
-    """VARCHAR(limit) that strips NUL and clips to its length instead of failing."""
-
-    impl = sa.String
-    cache_ok = True
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
-        return None if value is None else clean(value, self.limit)
-
-
-class CleanText(TypeDecorator[str]):
-    """TEXT clipped to `limit`, what the form that fills it allows (and Slack can show)."""
-
-    impl = sa.Text
-    cache_ok = True
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
-        return None if value is None else clean(value, self.limit)
+from storage.columns import ELLIPSIS as ELLIPSIS
+from storage.columns import CleanString, CleanText, UTCDateTime, utcnow
+from storage.columns import clean as clean
 
 
 def _ts(nullable: bool = True, **kw: object) -> object:
@@ -135,6 +63,9 @@ class Poc(SQLModel, table=True):
     #: told once and the sweep stops trying until someone fixes it.
     delivery_blocked: str | None = _str(64, default=None, nullable=True)
     delivery_blocked_at: datetime | None = _ts()
+    #: the public-holiday calendar chosen for this POC ("US", "GB-SCT", "none"); None: the
+    #: workspace's, else the country of its timezone
+    holiday_country: str | None = _str(16, default=None, nullable=True)
 
     __table_args__ = (sa.Index("ix_poc_team_channel", "team_id", "channel_id"),)
 
@@ -377,4 +308,42 @@ class HandledRequest(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("team_id", "key", name="uq_handled_request_key"),
         sa.Index("ix_handled_request_at", "at"),
+    )
+
+
+class WorkspaceSetting(SQLModel, table=True):
+    """One workspace setting (bot/workspace.py names them), its value as JSON; no row: the
+    default. Set from App Home or `python -m bot settings set`."""
+
+    __tablename__ = "workspace_setting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    key: str = _str(64)
+    value: str = _text(20000)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_by: str | None = _str(32, default=None, nullable=True)
+
+    __table_args__ = (sa.UniqueConstraint("team_id", "key", name="uq_workspace_setting_key"),)
+
+
+class InternalMessage(SQLModel, table=True):
+    """A message with internal content the bot posted in a channel (the go/no-go verdict, a
+    sponsor note; nudges are in the sent-log), so it can be deleted if the prospect can ever
+    read that channel. `deleted_at`: deleted (or found gone) since; nudges deleted that way
+    get a row too, so nothing is deleted twice."""
+
+    __tablename__ = "internal_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    channel_id: str = _str(32)
+    message_ts: str = _str(32)
+    what: str = _str(24)
+    posted_at: datetime = Field(sa_type=UTCDateTime)
+    deleted_at: datetime | None = _ts()
+
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "channel_id", "message_ts", name="uq_internal_message"),
     )

@@ -1,8 +1,10 @@
 """Reading POCs as domain snapshots. Every read is scoped by team.
 
 `load_pocs` is the only way to read a whole POC: it loads any number of them in a fixed
-number of queries (one per table), so a sweep over 50,000 POCs costs the same 11 queries as
-one over 10, and views never trigger lazy loads.
+number of queries (one per table), so a sweep over 50,000 POCs costs the same 12 queries as
+one over 10, and views never trigger lazy loads. Each snapshot carries its workspace's
+settings and the public holidays of its calendar (bot/public_holidays.py, cached per calendar
+and years: 10,000 POCs in one country build one table).
 """
 
 from __future__ import annotations
@@ -18,9 +20,19 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import domain
-from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
+from bot.domain import (
+    DEFAULT_WORKSPACE,
+    LIVE_STATUSES,
+    MilestoneKind,
+    Role,
+    ScopeChangeKind,
+    ScopeResolution,
+    WorkspaceSettings,
+)
+from bot.public_holidays import calendar_for, poc_holidays
 from storage import models as m
 from storage.sql import table
+from storage.workspace import load_workspaces
 
 #: The columns of each child table a domain snapshot is built from (see _poc). Audit
 #: columns (created_at, created_by…) stay in the database: every datetime read is a
@@ -93,13 +105,14 @@ async def load_pocs(
     unblocked_only: bool = False,
     outline: bool = False,
 ) -> list[domain.Poc]:
-    """Whole POCs as domain snapshots, in 11 queries whatever their number.
+    """Whole POCs as domain snapshots, in 12 queries whatever their number.
 
     Scoped by one team (`team_id`) or, for the scheduler, by the teams whose tokens it holds
     (`team_ids`): never by none, so no installation reads another's POCs.
     `member` keeps the POCs that Slack user takes part in (App Home).
     `outline` loads people, use cases and milestones only (4 queries), leaving the rest
-    empty: enough to check a form before the ack, never to render or judge a POC.
+    empty (the workspace's settings and the holidays too): enough to check a form before the
+    ack, never to render or judge a POC.
     """
     if (team_id is None) == (team_ids is None):
         raise ValueError("load_pocs needs exactly one of team_id and team_ids")
@@ -121,7 +134,18 @@ async def load_pocs(
         if not outline or name in _OUTLINE:
             children[name] = await _rows_by_poc(session, model, ids, order, extra)
     # (A table the outline skipped reads as empty: `children` is a defaultdict.)
-    return [_poc(r, {name: children[name][r.id] for name, *_ in _CHILDREN}) for r in rows]
+    workspaces: dict[str, WorkspaceSettings] = {}
+    if not outline:
+        teams = sorted({r.team_id for r in rows})
+        workspaces = await load_workspaces(session=session, team_ids=teams)
+    return [
+        _poc(
+            r,
+            {name: children[name][r.id] for name, *_ in _CHILDREN},
+            workspaces.get(r.team_id),
+        )
+        for r in rows
+    ]
 
 
 def _where(
@@ -238,7 +262,11 @@ def _member(kind: type[E], value: str) -> E:
     return _members(kind)[value]
 
 
-def _poc(r: Any, c: Mapping[str, list[Any]]) -> domain.Poc:
+def _poc(r: Any, c: Mapping[str, list[Any]], ws: WorkspaceSettings | None) -> domain.Poc:
+    calendar, holidays = "", frozenset[Any]()
+    if ws is not None:  # an outline judges nothing: no holidays needed
+        calendar = calendar_for(tz=r.tz, chosen=r.holiday_country, workspace=ws.holiday_country)
+        holidays = poc_holidays(calendar, r.start_date, r.end_date)
     return domain.Poc(
         id=r.id,
         team_id=r.team_id,
@@ -272,6 +300,10 @@ def _poc(r: Any, c: Mapping[str, list[Any]]) -> domain.Poc:
         parked=tuple(domain.ParkedItem(text=x.text, by=x.by, at=x.at) for x in c["parked"]),
         snoozed_until={x.kind: x.until for x in c["snoozes"]},
         delivered_once=frozenset(x.key for x in c["once"]),
+        holidays=holidays,
+        holiday_country=r.holiday_country,
+        calendar=calendar,
+        workspace=ws or DEFAULT_WORKSPACE,
     )
 
 

@@ -37,6 +37,7 @@ async def create_poc(
             cadence=new.cadence,
             budget_confirmed=new.budget_confirmed,
             skin=new.skin,
+            holiday_country=new.holiday_country,
             status=domain.Status.active,
             created_by=new.created_by,
             created_at=now,

@@ -115,6 +115,8 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("bot.domain", "domain"),
     ("bot.dates", "dates"),
     ("bot.text", "text"),  # plain-text helpers (dates, plurals, clipping) rules and views share
+    ("bot.public_holidays", "holidays"),  # countries and their public holidays (package data)
+    ("bot.workspace", "workspace"),  # the workspace settings: keys, values, defaults
     # What starts and wires the processes: the only modules that see every layer.
     ("bot.__main__", "wiring"),
     ("bot.app", "wiring"),
@@ -127,14 +129,16 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("storage", "storage"),
 )
 
-PURE = {"domain", "dates", "text", "rules", "views"}
+PURE = {"domain", "dates", "text", "rules", "views", "holidays", "workspace"}
 MAY_IMPORT: dict[str, set[str]] = {
     "domain": {"domain"},
     "dates": {"dates"},
     "text": {"text"},
+    "holidays": {"holidays"},
+    "workspace": {"workspace", "domain", "holidays"},
     "rules": {"rules", "domain", "text"},
-    "views": {"views", "rules", "domain", "dates", "text"},
-    "storage": {"storage", "domain"},
+    "views": {"views", "rules", "domain", "dates", "text", "holidays", "workspace"},
+    "storage": {"storage", "domain", "holidays", "workspace"},
     "core": {"core", *PURE, "storage"},
     "handlers": {"handlers", "core", *PURE, "storage"},
     "scheduler": {"scheduler", "core", *PURE, "storage"},
@@ -177,6 +181,7 @@ DEFERRED_OK = {
     ("bot.__main__", "scheduler.clock"),
     ("bot.__main__", "scheduler.sweep"),
     ("bot.__main__", "bot.demo"),
+    ("bot.__main__", "bot.settings_command"),
     # Socket Mode's client is loaded only by the deployments that use it.
     ("bot.runtime", "bot.socket_mode"),
 }

@@ -26,6 +26,7 @@ class Act(StrEnum):
     snooze = "snooze"  # a nudge's Snooze 1 day
     mark_done = "mark_done"  # a milestone nudge's Mark done
     resolve_scope = "resolve_scope"  # a scope-creep nudge's Park for Phase 2 / Accept change
+    set_holidays = "set_holidays"  # /poc holidays <country>: the public holidays it skips
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     Act.snooze: _se_or_ae,
     Act.mark_done: _se_or_ae,
     Act.resolve_scope: _se_or_ae,
+    Act.set_holidays: _se_or_ae,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).

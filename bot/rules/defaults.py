@@ -1,17 +1,19 @@
 """The numbers of PRODUCT.md, in one place: each rule reads its default from here.
 
-They are defaults: a later issue makes them configurable per POC or per workspace.
+The thresholds a workspace may change (`bot.domain.Thresholds`) reach the rules through each
+POC snapshot (`poc.thresholds`); the names here are their defaults.
 """
 
 from __future__ import annotations
 
-from bot.domain import Cadence
+from bot.domain import Cadence, Thresholds
 
+_DEFAULTS = Thresholds()
 MIN_USE_CASES = 2
 MAX_USE_CASES = 3
-MAX_TIMEFRAME_DAYS = 30
-SPONSOR_STALL_DAYS = 7  # calendar days without a sponsor engagement
-CHAMPION_SILENT_BUSINESS_DAYS = 3
+MAX_TIMEFRAME_DAYS = _DEFAULTS.max_timeframe_days
+SPONSOR_STALL_DAYS = _DEFAULTS.sponsor_stall_days  # calendar days without a sponsor engagement
+CHAMPION_SILENT_BUSINESS_DAYS = _DEFAULTS.champion_silent_days
 READOUT_READY_BUSINESS_DAYS = 2
 #: business days between check-ins for each cadence
 CADENCE_BUSINESS_DAYS = {Cadence.twice_weekly: 2, Cadence.weekly: 5, Cadence.biweekly: 10}

@@ -23,7 +23,6 @@ from bot.domain import (
     Stakeholder,
 )
 from bot.rules.calendar import business_days_between
-from bot.rules.defaults import CHAMPION_SILENT_BUSINESS_DAYS, SPONSOR_STALL_DAYS
 
 
 def engagement_counts(kind: EngagementKind, role: Role) -> bool:
@@ -100,15 +99,17 @@ def sponsor_engagement_dates(poc: Poc, today: date) -> list[date]:
 def sponsor_stall_days(poc: Poc, today: date) -> int | None:
     """Calendar days without sponsor engagement when that is a stall (rule 6), else None.
 
-    Only during the POC and from kickoff + 7 days: before that a quiet week is not a stall.
+    Only during the POC and from kickoff + 7 days (the workspace's threshold): before that
+    a quiet week is not a stall.
     With no engagement at all the silence is counted from kickoff.
     """
     kickoff = kickoff_date(poc)
-    if not in_progress(poc, today) or (today - kickoff).days < SPONSOR_STALL_DAYS:
+    stall = poc.thresholds.sponsor_stall_days
+    if not in_progress(poc, today) or (today - kickoff).days < stall:
         return None
     last = max(sponsor_engagement_dates(poc, today), default=None)
     days = (today - (last or kickoff)).days
-    return days if days >= SPONSOR_STALL_DAYS else None
+    return days if days >= stall else None
 
 
 def champion_silence(poc: Poc, today: date) -> int | None:
@@ -125,4 +126,4 @@ def champion_silence(poc: Poc, today: date) -> int | None:
     checkin = latest_checkin(poc, today)
     activity = [*seen, kickoff_date(poc)] + ([checkin.held_on] if checkin else [])
     silent = business_days_between(max(activity), today, holidays=poc.holidays)
-    return silent if silent >= CHAMPION_SILENT_BUSINESS_DAYS else None
+    return silent if silent >= poc.thresholds.champion_silent_days else None

@@ -317,7 +317,8 @@ def snooze_until(now: datetime, poc: Poc) -> date:
 def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR) -> list[Nudge]:
     """What to say about this POC today, for the local date in the POC's timezone.
 
-    Nothing on weekends, before `nudge_hour` local time, or for a POC that is not live.
+    Nothing on weekends or public holidays, before the nudge hour local time (the
+    workspace's setting, else `nudge_hour`: the deployment's), or for a POC that is not live.
     Cadence, sponsor and champion nudges apply only between start and end: once the end has
     passed without a read-out, the overrun nudge says it all. The list is in a fixed priority
     order so a combined message reads well.
@@ -325,7 +326,8 @@ def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR)
     if poc.status not in LIVE_STATUSES:
         return []
     local = local_time(now, poc.tz)
-    if not is_business_day(local.date(), holidays=poc.holidays) or local.hour < nudge_hour:
+    hour = poc.workspace.nudge_hour if poc.workspace.nudge_hour is not None else nudge_hour
+    if not is_business_day(local.date(), holidays=poc.holidays) or local.hour < hour:
         return []
     day = _Day(poc=poc, now=now, today=local.date())
     nudges = [n for rule in _NUDGE_RULES for n in rule(day) if not _snoozed(n, poc, day.today)]

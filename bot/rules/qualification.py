@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain import Poc, Role, Skin
-from bot.rules.defaults import MAX_TIMEFRAME_DAYS, MAX_USE_CASES, MIN_USE_CASES
+from bot.rules.defaults import MAX_USE_CASES, MIN_USE_CASES
 from bot.rules.facts import unbriefed_execs
 from bot.rules.lint import FLAG_WORDS
 from bot.text import day, plural, quote
@@ -152,11 +152,11 @@ _QUALIFICATION_RULES: tuple[Callable[[Poc], list[Reason]], ...] = (
 
 
 def _timeframe_warning(poc: Poc) -> list[str]:
-    days = (poc.end - poc.start).days
-    if days <= MAX_TIMEFRAME_DAYS:
+    days, most = (poc.end - poc.start).days, poc.thresholds.max_timeframe_days
+    if days <= most:
         return []
     return [
-        f"The POC runs {days} days (over {MAX_TIMEFRAME_DAYS}): time kills all deals. "
+        f"The POC runs {days} days (over {most}): time kills all deals. "
         "Shorten it or split it into phases."
     ]
 

@@ -87,6 +87,8 @@ def state_values(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[st
             state["selected_users"] = list(answer or [])
         elif kind == "conversations_select":
             state["selected_conversation"] = answer
+        elif kind == "multi_conversations_select":
+            state["selected_conversations"] = list(answer or [])
         elif kind == "channels_select":
             state["selected_channel"] = answer
         elif kind == "datepicker":

@@ -86,6 +86,12 @@ class User:
     tz: str = "America/New_York"
     is_bot: bool = False
     team_id: str = ""
+    #: a multi-channel guest (restricted) or single-channel guest (ultra restricted)
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    #: a workspace admin or owner (may change the workspace settings)
+    is_admin: bool = False
+    is_owner: bool = False
 
 
 @dataclass
@@ -286,9 +292,24 @@ class SlackStandIn:
         for k, v in flags.items():
             setattr(self.channels[channel_id], k, v)
 
-    def add_user(self, user_id: str, name: str, *, tz: str = "America/New_York") -> User:
-        self.users[user_id] = User(user_id, name, tz=tz, team_id=self.team_id)
+    def add_user(
+        self, user_id: str, name: str, *, tz: str = "America/New_York", **flags: Any
+    ) -> User:
+        """A person of this workspace; `flags`: is_admin, is_owner, is_restricted (a guest),
+        is_ultra_restricted (a single-channel guest), team_id (another organisation's)."""
+        self.users[user_id] = User(user_id, name, tz=tz, **{"team_id": self.team_id, **flags})
         return self.users[user_id]
+
+    def add_guest(self, user_id: str, name: str, *, single_channel: bool = False) -> User:
+        """A guest account of this workspace (users.info is_restricted / is_ultra_restricted)."""
+        if single_channel:
+            return self.add_user(user_id, name, is_ultra_restricted=True)
+        return self.add_user(user_id, name, is_restricted=True)
+
+    def add_outsider(self, user_id: str, name: str, *, team_id: str = "TPROSPECT") -> User:
+        """A member of another organisation (a Slack Connect member): users.info says their
+        own team_id."""
+        return self.add_user(user_id, name, team_id=team_id)
 
     def dm_id(self, user_id: str) -> str:
         """The id of the app's DM with a user ('D' + the user id's tail), created on demand."""
@@ -594,6 +615,10 @@ class SlackStandIn:
                 "real_name": u.name,
                 "tz": u.tz,
                 "is_bot": u.is_bot,
+                "is_restricted": u.is_restricted,
+                "is_ultra_restricted": u.is_ultra_restricted,
+                "is_admin": u.is_admin or u.is_owner,
+                "is_owner": u.is_owner,
                 "profile": {"real_name": u.name, "display_name": u.name},
             }
         }
@@ -615,8 +640,16 @@ class SlackStandIn:
         return {"channel": {"id": self.dm_id(users[0])}}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Paged as Slack pages it: `limit` (default 100) members from `cursor` on."""
         members = sorted(self._channel(args.get("channel")).members)
-        return {"members": members, "response_metadata": {"next_cursor": ""}}
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        page = members[start : start + limit]
+        more = start + limit < len(members)
+        return {
+            "members": page,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
@@ -678,7 +711,12 @@ class SlackStandIn:
 
     def _chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
-        message = self.message(channel.id, str(args.get("ts")))
+        try:
+            message = self.message(channel.id, str(args.get("ts")))
+        except KeyError:
+            raise SlackError("message_not_found") from None
+        if message.user != self.bot_user_id:
+            raise SlackError("cant_delete_message")
         self.messages.remove(message)
         return {"channel": channel.id, "ts": message.ts}
 

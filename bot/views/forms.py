@@ -32,6 +32,8 @@ def field(values: State, block_id: str) -> Any:
         return element.get("selected_users") or []
     if kind == "conversations_select":
         return element.get("selected_conversation")
+    if kind == "multi_conversations_select":
+        return element.get("selected_conversations") or []
     if kind == "channels_select":
         return element.get("selected_channel")
     if kind == "datepicker":

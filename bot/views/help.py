@@ -14,6 +14,7 @@ SUBCOMMANDS = (
     ("sponsor", "Log an executive sponsor engagement and its outcome."),
     ("park <request>", "Park a scope request for Phase 2 (after the purchase)."),
     ("readout", "Post the final read-out and ask the sponsors to agree."),
+    ("holidays [country]", "The public holidays this POC skips; a country code changes them."),
     ("help", "This list."),
 )
 

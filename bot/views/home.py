@@ -25,8 +25,12 @@ from bot.views.values import button_value
 BLOCKS_PER_POC = 3  # section, actions, divider
 
 
-def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
+def home_view(
+    pocs: Sequence[Poc], now: datetime, *, settings: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """`settings`: the workspace settings' blocks, at the end, for those who may change them."""
     blocks: list[dict[str, Any]] = [header("Your POCs")]
+    tail = settings or []
     if not pocs:
         blocks.append(
             section(
@@ -34,9 +38,9 @@ def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
                 "go/no-go, objective criteria, a Mutual Evaluation Plan and daily nudges."
             )
         )
-        return {"type": "home", "blocks": blocks}
+        return {"type": "home", "blocks": blocks + ([divider(), *tail] if tail else [])}
     ordered = sorted(pocs, key=lambda p: (p.status not in LIVE_STATUSES, p.end, p.id))
-    room = (MAX_VIEW_BLOCKS - len(blocks) - 1) // BLOCKS_PER_POC
+    room = (MAX_VIEW_BLOCKS - len(blocks) - 1 - len(tail)) // BLOCKS_PER_POC
     for poc in ordered[:room]:
         s = score(poc.criteria)
         live = poc.status in LIVE_STATUSES
@@ -63,4 +67,4 @@ def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
         blocks.append(
             context(f"…and {len(ordered) - room} more POCs: `/poc status` in their channels.")
         )
-    return {"type": "home", "blocks": blocks}
+    return {"type": "home", "blocks": blocks + tail}

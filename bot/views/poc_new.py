@@ -13,6 +13,13 @@ from typing import Any
 
 from bot import dates
 from bot.domain import Cadence, NewPoc, Person, Role, Skin
+from bot.public_holidays import (
+    UnknownCalendar,
+    calendar_for,
+    describe,
+    parse_calendar,
+    poc_holidays,
+)
 from bot.rules import MAX_USE_CASES, default_milestones, done_when_written, local_today
 from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
 from bot.views.labels import CADENCE_LABELS
@@ -52,7 +59,9 @@ class Meta:
         return cls(origin_channel=data.get("origin_channel"), tz=data.get("tz") or default_tz)
 
 
-def new_poc_modal(*, channel_id: str | None, tz: str) -> dict[str, Any]:
+def new_poc_modal(
+    *, channel_id: str | None, tz: str, workspace_calendar: str | None = None
+) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "action_id": "channel",
@@ -147,7 +156,17 @@ def new_poc_modal(*, channel_id: str | None, tz: str) -> dict[str, Any]:
             "Internal channel (optional)",
             internal,
             optional=True,
-            hint="Where verdicts and sponsor alerts go; otherwise the SE and AE get them by DM.",
+            hint="Where verdicts and sponsor alerts go; otherwise the SE and AE get them by DM. "
+            "Only your team may be in it: no guests, not shared with the prospect.",
+        ),
+        text_input(
+            "holiday_country",
+            "Public holidays (optional)",
+            placeholder="US, GB, IN, AU-NSW… or none",
+            optional=True,
+            max_length=16,
+            hint="No nudges on these days, and business days skip them. Empty: "
+            f"{describe(calendar_for(tz=tz, workspace=workspace_calendar))}.",
         ),
     ]
     return {
@@ -166,9 +185,17 @@ def _user_select(action_id: str) -> dict[str, Any]:
 
 
 def read_new_poc(
-    values: State, *, now: datetime, tz: str, created_by: str
+    values: State,
+    *,
+    now: datetime,
+    tz: str,
+    created_by: str,
+    workspace_calendar: str | None = None,
 ) -> tuple[NewPoc | None, dict[str, str]]:
-    """The POC described by the modal, or the errors to show on each field (block id → text)."""
+    """The POC described by the modal, or the errors to show on each field (block id → text).
+
+    Its plan's dates avoid the public holidays of its calendar: the one chosen in the form,
+    else the workspace's, else its timezone's country."""
     errors: dict[str, str] = {}
     prospect = field(values, "prospect")
     if not prospect:
@@ -183,12 +210,16 @@ def read_new_poc(
         errors["end"] = f"The end must be after the start ({start:%a %-d %b %Y})."
 
     use_cases = _use_cases(values, errors)
+    chosen = _calendar(values, errors)
     if errors:
         return None, errors
     assert start and end and channel and prospect
 
     today = local_today(now, tz)
-    milestones = default_milestones(start, end, today=today)
+    calendar = calendar_for(tz=tz, chosen=chosen, workspace=workspace_calendar)
+    milestones = default_milestones(
+        start, end, today=today, holidays=poc_holidays(calendar, start, end)
+    )
     internal = field(values, "internal_channel")
     return (
         NewPoc(
@@ -207,9 +238,22 @@ def read_new_poc(
             use_cases=tuple(use_cases),
             milestones=milestones,
             done=done_when_written(milestones, today),
+            holiday_country=chosen,
         ),
         {},
     )
+
+
+def _calendar(values: State, errors: dict[str, str]) -> str | None:
+    """The holiday calendar typed in the form (None: left empty); an error if unknown."""
+    typed = field(values, "holiday_country")
+    if not typed or not typed.strip():
+        return None
+    try:
+        return parse_calendar(typed)
+    except UnknownCalendar as e:
+        errors["holiday_country"] = str(e)
+        return None
 
 
 def _use_cases(values: State, errors: dict[str, str]) -> list[str]:

@@ -19,6 +19,7 @@ ACT_WORDS: dict[Act, str] = {
     Act.snooze: "snooze its reminders",
     Act.mark_done: "mark its milestones done",
     Act.resolve_scope: "park or accept its scope changes",
+    Act.set_holidays: "change the public holidays it follows",
 }
 
 

@@ -41,6 +41,7 @@ ALLOWED: dict[Act, set[str]] = {
     Act.snooze: {"se", "ae"},
     Act.mark_done: {"se", "ae"},
     Act.resolve_scope: {"se", "ae"},
+    Act.set_holidays: {"se", "ae"},
     Act.answer_readout: {"se", "ae", "champion", "business sponsor"},
 }
 

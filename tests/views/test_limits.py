@@ -35,12 +35,27 @@ from bot.domain import (
     ScopeChange,
     ScopeChangeKind,
     Stakeholder,
+    Thresholds,
     UseCase,
     Verdict,
     VerdictState,
+    WorkspaceSettings,
 )
 from bot.rules import due_nudges, qualify
-from bot.views import checkin, criteria, help, home, kickoff, nudges, poc_new, readout, sponsor
+from bot.views import (
+    checkin,
+    criteria,
+    help,
+    holidays,
+    home,
+    kickoff,
+    nudges,
+    poc_new,
+    privacy,
+    readout,
+    settings,
+    sponsor,
+)
 from bot.views import status as status_view
 from bot.views.text import (
     MAX_BUTTON_TEXT,
@@ -141,6 +156,19 @@ def every_nudge(poc: Any) -> list[Nudge]:
     return [*made, *(n for n in found if n.key not in keys)]
 
 
+def busy_workspace() -> WorkspaceSettings:
+    """Every setting set, every list at its longest."""
+    return WorkspaceSettings(
+        nudge_hour=23,
+        holiday_country="AU-NSW",
+        digest=False,
+        thresholds=Thresholds(60, 30, 365),
+        quiet_channels=frozenset(f"C{i:010d}" for i in range(150)),
+        admins=tuple(f"U{i:010d}" for i in range(150)),
+        managers=tuple(f"U{i:010d}" for i in range(150)),
+    )
+
+
 def engagement() -> sponsor.EngagementInput:
     return sponsor.EngagementInput(
         long(200, "Erin "), Role.exec_sponsor, EngagementKind.call, TODAY, long(1000, "Out ")
@@ -182,7 +210,25 @@ def cases() -> dict[str, Callable[[], Any]]:
         "criteria.criterion_text": lambda: criteria.criterion_text(crit),
         "help.help_blocks": lambda: help.help_blocks(long(3000, "oops ")),
         "help.help_text": lambda: help.help_text(long(3000, "oops ")),
-        "home.home_view": lambda: home.home_view([replace(poc, id=i) for i in range(40)], NOW),
+        "holidays.holidays_text": lambda: holidays.holidays_text(
+            replace(
+                poc, calendar="US", holidays=frozenset(TODAY + timedelta(days=i) for i in range(40))
+            ),
+            today=TODAY,
+            names={TODAY + timedelta(days=i): long(200, "Day ") for i in range(40)},
+            changed_by="USE",
+        ),
+        "home.home_view": lambda: home.home_view(
+            [replace(poc, id=i) for i in range(40)],
+            NOW,
+            settings=settings.settings_blocks(busy_workspace(), deployment_hour=9),
+        ),
+        "settings.settings_blocks": lambda: settings.settings_blocks(
+            busy_workspace(), deployment_hour=9
+        ),
+        "settings.settings_modal": lambda: settings.settings_modal(
+            busy_workspace(), deployment_hour=9
+        ),
         "kickoff.kickoff_blocks": lambda: kickoff.kickoff_blocks(poc),
         "kickoff.kickoff_text": lambda: kickoff.kickoff_text(poc),
         "kickoff.verdict_blocks": lambda: kickoff.verdict_blocks(poc, q),
@@ -194,6 +240,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         ),
         "nudges.safe_text": lambda: nudges.safe_text(poc, long(3000, "UCHAMP said ")),
         "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(channel_id="C" * 20, tz="UTC"),
+        "privacy.exposed_text": lambda: privacy.exposed_text(poc, "C" * 20, deleted=10_000),
         "readout.readout_blocks": lambda: readout.readout_blocks(poc),
         "readout.readout_text": lambda: readout.readout_text(poc),
         "readout.signoff_blocks": lambda: readout.signoff_blocks(poc, sponsor_id="UCHAMP"),
