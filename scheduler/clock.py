@@ -164,7 +164,7 @@ class Clock:
             with suppress(asyncio.CancelledError):
                 await self._waiting
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            self.scheduler.pause()  # no new sweep; shutting the scheduler down would cancel ours
         sweeping = self._sweeping
         if sweeping is not None and not sweeping.done():
             # Let a sweep under way post what it claimed; past the grace, what it claimed
@@ -172,6 +172,10 @@ class Clock:
             _, pending = await asyncio.wait({sweeping}, timeout=STOP_GRACE_S)
             for task in pending:
                 task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         # Ending the connection ends the session, and with it the lock (a connection merely
         # returned to the pool would keep holding it).
         await self._drop_lock_conn()
