@@ -2,107 +2,23 @@
 
 Enumerations are stored as short strings (no native PostgreSQL enum types to migrate);
 timestamps go through `UTCDateTime`, so both databases hand back aware UTC datetimes; every
-string goes through `CleanString` / `CleanText`, so both databases take whatever people type.
+string goes through `CleanString` / `CleanText`, so both databases take whatever people type
+(storage/columns.py).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC in, aware UTC out — SQLite drops the offset, so we put it back."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store aware UTC timestamps only")
-        value = value.astimezone(UTC)
-        # SQLite has no timezone storage; keep the text sortable and offset-free.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-#: What a clipped text ends with, so a reader sees it was cut (as bot.views.text.clip does).
-ELLIPSIS = "…"
-
-
-def clean(value: str, limit: int) -> str:
-    """`value` as both databases and Slack take it: no NUL, no lone surrogate, `limit` long.
-
-    PostgreSQL refuses a NUL byte in text and a string longer than varchar(n) where SQLite
-    takes both, so a submission that works on one failed on the other, and failed again on
-    every retry. Slack's modals stop over-long input at the source (max_length), but a
-    payload is whatever a client sends; the storage edge is the one place nobody can skip.
-    """
-    if "\x00" in value:
-        value = value.replace("\x00", "")
-    if not value.isascii():
-        try:
-            value.encode()
-        except UnicodeEncodeError:  # a lone surrogate from JSON's "\ud800": not UTF-8
-            value = value.encode(errors="replace").decode()
-    return value if len(value) <= limit else value[: limit - 1] + ELLIPSIS
-
-
-class CleanString(TypeDecorator[str]):
-    """VARCHAR(limit) that strips NUL and clips to its length instead of failing."""
-
-    impl = sa.String
-    cache_ok = True
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(limit)
-        self.limit = limit
-
-    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
-        return None if value is None else clean(value, self.limit)
-
-
-class CleanText(TypeDecorator[str]):
-    """TEXT clipped to `limit`, what the form that fills it allows (and Slack can show)."""
-
-    impl = sa.Text
-    cache_ok = True
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
-        return None if value is None else clean(value, self.limit)
-
-
-def _ts(nullable: bool = True, **kw: object) -> object:
-    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)  # type: ignore[arg-type]
-
-
-def _str(length: int, **kw: object) -> object:
-    return Field(sa_type=CleanString(length), **kw)  # type: ignore[arg-type]
-
-
-def _text(limit: int, **kw: object) -> object:
-    return Field(sa_type=CleanText(limit), **kw)  # type: ignore[arg-type]
-
-
-def _poc_fk() -> object:
-    return Field(foreign_key="poc.id", ondelete="CASCADE", index=True)
+# The column types are part of what a model is: env.py and the tests read them from here.
+from storage.columns import ELLIPSIS, CleanString, CleanText, UTCDateTime, clean, utcnow  # noqa: F401
+from storage.columns import poc_fk as _poc_fk
+from storage.columns import string as _str
+from storage.columns import text as _text
+from storage.columns import timestamp as _ts
 
 
 class Poc(SQLModel, table=True):
@@ -135,6 +51,20 @@ class Poc(SQLModel, table=True):
     #: told once and the sweep stops trying until someone fixes it.
     delivery_blocked: str | None = _str(64, default=None, nullable=True)
     delivery_blocked_at: datetime | None = _ts()
+    #: sign-off given with a failed or pending criterion: "validated with exceptions"
+    signoff_exceptions: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    #: the go/no-go verdict as it stood at kickoff (`Go` value; set when written down, frozen at
+    #: `kickoff_verdict_at`), the outcome and how it was closed: what win rates are made of
+    kickoff_verdict: str | None = _str(16, default=None, nullable=True)
+    kickoff_verdict_at: datetime | None = _ts()
+    outcome: str | None = _str(16, default=None, nullable=True)
+    closed_at: datetime | None = _ts()
+    closed_by: str | None = _str(32, default=None, nullable=True)  # None: closed by the bot
+    close_note: str | None = _text(1000, default=None, nullable=True)
+    paused_at: datetime | None = _ts()
+    pause_reason: str | None = _text(500, default=None, nullable=True)
+    #: business days a resume offered to shift the plan by, until someone answers
+    resume_shift: int | None = None
 
     __table_args__ = (sa.Index("ix_poc_team_channel", "team_id", "channel_id"),)
 
@@ -162,6 +92,7 @@ class UseCase(SQLModel, table=True):
     position: int = 0
     added_after_kickoff: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parked_at: datetime | None = _ts()  # parked for Phase 2: out of scope, not scored
 
 
 class Criterion(SQLModel, table=True):
@@ -182,6 +113,7 @@ class Criterion(SQLModel, table=True):
     message_ts: str | None = _str(32, default=None, nullable=True)
     created_by: str = _str(32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parked_at: datetime | None = _ts()  # parked for Phase 2: out of scope, not scored
 
     __table_args__ = (sa.Index("ix_criterion_message", "team_id", "channel_id", "message_ts"),)
 
@@ -260,6 +192,10 @@ class ScopeChange(SQLModel, table=True):
     resolution: str = _str(16, default="open")
     resolved_by: str | None = _str(32, default=None, nullable=True)
     resolved_at: datetime | None = _ts()
+    by: str | None = _str(32, default=None, nullable=True)  # who changed the scope
+    #: what parking the change takes out of scope: the use case or criterion it added
+    use_case_id: int | None = Field(default=None, foreign_key="use_case.id", ondelete="CASCADE")
+    criterion_id: int | None = Field(default=None, foreign_key="criterion.id", ondelete="CASCADE")
 
 
 class ParkedItem(SQLModel, table=True):
@@ -277,16 +213,37 @@ class ParkedItem(SQLModel, table=True):
 
 
 class ReadoutAnswer(SQLModel, table=True):
-    """A sponsor's answer to "Do we all agree that these criteria have been met?"."""
+    """An answer to "Do we all agree that these criteria have been met?": given in Slack
+    (`user_id`), or recorded by the SE or AE for someone who answered in the meeting."""
 
     __tablename__ = "readout_answer"
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = _str(32)
     poc_id: int = _poc_fk()
-    user_id: str = _str(32)
+    user_id: str | None = _str(32, default=None, nullable=True)
     agreed: bool
     at: datetime = Field(sa_type=UTCDateTime)
+    role: str | None = _str(24, default=None, nullable=True)  # what they answered as
+    name: str | None = _str(200, default=None, nullable=True)  # someone outside Slack
+    recorded_by: str | None = _str(32, default=None, nullable=True)
+    note: str | None = _text(1000, default=None, nullable=True)
+    exceptions: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class PocEvent(SQLModel, table=True):
+    """A change in a POC's life (closed, paused, a milestone moved…), with who and when: its
+    audit trail, written in the transaction that makes the change (bot.rules EventKind)."""
+
+    __tablename__ = "poc_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    kind: str = _str(24)
+    by: str | None = _str(32, default=None, nullable=True)  # None: the bot
+    at: datetime = Field(sa_type=UTCDateTime)
+    detail: str = _text(1000, default="")
 
 
 class Snooze(SQLModel, table=True):
