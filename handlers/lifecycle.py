@@ -221,7 +221,8 @@ async def answer_shift(click: Click, poc: Poc) -> None:
         return
     shifting = click.action_id == SHIFT
     now = click.deps.clock()
-    end, moved = shifted_plan(poc, offered, now=now)
+    since = local_today(poc.paused_at or now, poc.tz)  # when the pause began
+    end, moved = shifted_plan(poc, offered, since=since, now=now)
     try:
         async with click.once() as s:
             if s is None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.domain import Nudge, Poc
+from bot.domain import Nudge, Poc, Status
 from bot.privacy import internal_targets
 from bot.rules import DEFAULT_NUDGE_HOUR, due_nudges
 from storage import sentlog, snapshots
@@ -119,7 +119,8 @@ def place(due: Sequence[Due], shared: Mapping[str, bool | None]) -> None:
             d.destinations[n.key] = internal_targets(
                 poc,
                 shared=shared.get(poc.channel_id),
-                deal_channel_allowed=True,
+                # A paused POC says nothing in its deal channel, whoever can read it.
+                deal_channel_allowed=poc.status != Status.paused,
                 blocked=d.blocked,
             )
             if not d.destinations[n.key]:

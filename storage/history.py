@@ -44,7 +44,9 @@ async def history(*, session: AsyncSession, team_id: str, poc_id: int) -> list[E
 
 
 async def _rows(session: AsyncSession, query: Any) -> list[Any]:
-    return list((await session.exec(query.limit(PER_KIND))).all())
+    """The latest PER_KIND rows `query` (newest first) finds, oldest first: facts stored at
+    the same instant then keep the order they were stored in."""
+    return list(reversed((await session.exec(query.limit(PER_KIND))).all()))
 
 
 async def _created(session: AsyncSession, team_id: str, poc_id: int) -> list[Entry]:
@@ -53,7 +55,7 @@ async def _created(session: AsyncSession, team_id: str, poc_id: int) -> list[Ent
         session,
         sa.select(poc.c.created_at, poc.c.created_by, poc.c.prospect, poc.c.readout_posted_at)
         .where(poc.c.team_id == team_id, poc.c.id == poc_id)
-        .order_by(poc.c.id),
+        .order_by(poc.c.id.desc()),
     )
     entries = []
     for r in rows:
@@ -121,13 +123,15 @@ async def _milestones(session: AsyncSession, team_id: str, poc_id: int) -> list[
     x = table(m.Milestone)
     rows = await _rows(
         session,
-        sa.select(x.c.kind, x.c.done_at, x.c.done_by).where(
+        sa.select(x.c.kind, x.c.done_at, x.c.done_by)
+        .where(
             x.c.team_id == team_id,
             x.c.poc_id == poc_id,
             x.c.done_at.is_not(None),
             # The sign-off is its own event, with who agreed.
             x.c.kind != MilestoneKind.signoff,
-        ),
+        )
+        .order_by(x.c.done_at.desc(), x.c.id.desc()),
     )
     return [Entry(r.done_at, "milestone_done", r.done_by, subject=r.kind) for r in rows]
 

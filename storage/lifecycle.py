@@ -148,13 +148,8 @@ async def resume(
     result = await session.exec(
         sa.update(poc)
         .where(*_poc(team_id, poc_id), poc.c.status == Status.paused)
-        .values(
-            status=status,
-            paused_at=None,
-            pause_reason=None,
-            resume_shift=paused_days or None,
-            updated_at=now,
-        )
+        # paused_at stays: when the pause began, what an offer to shift the plan starts from
+        .values(status=status, pause_reason=None, resume_shift=paused_days or None, updated_at=now)
     )
     if not result.rowcount:
         return False

@@ -74,8 +74,6 @@ def move_problem(
         return f"{title} is on {day(to)} already."
     if to < today:
         return "That date has passed: pick today or a later business day."
-    if not is_business_day(to, holidays=poc.holidays):
-        return f"{day(to)} is not a business day: pick a weekday that is not a public holiday."
     position = _ORDER.index(kind)
     for m in _in_order(poc):
         earlier = _ORDER.index(m.kind) < position
@@ -91,6 +89,8 @@ def move_problem(
             f"That is after the POC's end ({day(poc.end)}): extend the POC first with "
             "`/poc extend`."
         )
+    if not is_business_day(to, holidays=poc.holidays):
+        return f"{day(to)} is not a business day: pick a weekday that is not a public holiday."
     return None
 
 
@@ -99,13 +99,14 @@ def moved_plan(poc: Poc, kind: MilestoneKind, to: date, *, now: datetime) -> _Pl
     return _changed(poc, {kind: to}, now)
 
 
-def shifted_plan(poc: Poc, days: int, *, now: datetime) -> tuple[date, _Plan]:
-    """The end and every milestone not done yet, `days` business days later: after a pause,
-    the time spent on hold is given back."""
+def shifted_plan(poc: Poc, days: int, *, since: date, now: datetime) -> tuple[date, _Plan]:
+    """The end and the milestones still ahead on `since` (the day the pause began), `days`
+    business days later: after a pause, the time spent on hold is given back. What was
+    already overdue then stays where it is."""
     end = add_business_days(poc.end, days, holidays=poc.holidays)
     wanted = {
         m.kind: add_business_days(m.due, days, holidays=poc.holidays)
         for m in poc.milestones
-        if not is_done(m, now)
+        if not is_done(m, now) and m.due >= since
     }
     return end, _changed(poc, wanted, now)
