@@ -9,7 +9,7 @@ load of every open POC stays the one big read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +27,7 @@ from bot.rules import (
     qualify,
 )
 from bot.views.text import day
+from scheduler.due import gc_paused
 from storage import lifecycle, snapshots
 from storage.db import Database
 
@@ -35,6 +36,10 @@ log = logging.getLogger(__name__)
 #: A POC AUTO_CLOSE_BUSINESS_DAYS past its end ended at least this long ago (five business
 #: days a week, one day more for any time zone): older ones are the candidates.
 _CANDIDATES_ENDED = timedelta(days=AUTO_CLOSE_BUSINESS_DAYS * 7 // 5 - 1)
+
+
+#: POCs read per query when many are concerned at once.
+_CHUNK = 5000
 
 
 @dataclass
@@ -62,8 +67,7 @@ async def settle(
         ids = await lifecycle.ended_before(
             session=s, team_ids=teams, day=(now - _CANDIDATES_ENDED).date()
         )
-        stale = await snapshots.load_pocs(session=s, team_ids=teams, poc_ids=ids) if ids else []
-    for poc in stale:
+    for poc in [p async for p in _load(db, teams, ids)]:
         if not auto_close_due(poc, now, nudge_hour=nudge_hour):
             continue
         if dry_run or await _close(db, poc, now):
@@ -79,21 +83,28 @@ async def freeze_verdicts(db: Database, now: datetime, *, teams: Sequence[str]) 
         ids = await lifecycle.unfrozen_kickoffs(
             session=s, team_ids=teams, by=(now + timedelta(days=1)).date()
         )
-        pocs = await snapshots.load_pocs(session=s, team_ids=teams, poc_ids=ids) if ids else []
-    if not pocs:
+    verdicts = {
+        p.id: qualify(p).verdict.value async for p in _load(db, teams, ids) if kicked_off(p, now)
+    }
+    if not verdicts:
         return 0
-    frozen = 0
     async with db.transaction() as s:
-        for poc in pocs:
-            if kicked_off(poc, now):
-                frozen += await lifecycle.freeze_kickoff_verdict(
-                    session=s,
-                    team_id=poc.team_id,
-                    poc_id=poc.id,
-                    verdict=qualify(poc).verdict.value,
-                    now=now,
+        return await lifecycle.freeze_kickoff_verdicts(
+            session=s, team_ids=teams, verdicts=verdicts, now=now
+        )
+
+
+async def _load(db: Database, teams: Sequence[str], ids: Sequence[int]) -> AsyncIterator[Poc]:
+    """These POCs, a chunk at a time: SQLite takes at most 32,766 parameters a statement, and
+    the first sweep after this came in reads every POC already kicked off."""
+    for start in range(0, len(ids), _CHUNK):
+        async with db.session() as s:
+            with gc_paused():  # many snapshots at once (see scheduler/due.py)
+                chunk = await snapshots.load_pocs(
+                    session=s, team_ids=teams, poc_ids=ids[start : start + _CHUNK]
                 )
-    return frozen
+        for poc in chunk:
+            yield poc
 
 
 async def _close(db: Database, poc: Poc, now: datetime) -> bool:

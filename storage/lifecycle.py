@@ -103,6 +103,35 @@ async def freeze_kickoff_verdict(
     return bool(result.rowcount)
 
 
+#: POC ids per UPDATE when verdicts are frozen in bulk (well within any driver's parameters).
+_FREEZE_CHUNK = 1000
+
+
+async def freeze_kickoff_verdicts(
+    *, session: AsyncSession, team_ids: Sequence[str], verdicts: Mapping[int, str], now: datetime
+) -> int:
+    """Many POCs' verdicts at once (the clock's pass): one UPDATE per verdict and chunk, not
+    one per POC — the first sweep after this came in freezes every POC already kicked off."""
+    poc = table(m.Poc)
+    by_verdict: dict[str, list[int]] = {}
+    for poc_id, verdict in verdicts.items():
+        by_verdict.setdefault(verdict, []).append(poc_id)
+    frozen = 0
+    for verdict, ids in by_verdict.items():
+        for start in range(0, len(ids), _FREEZE_CHUNK):
+            result = await session.exec(
+                sa.update(poc)
+                .where(
+                    poc.c.team_id.in_(list(team_ids)),
+                    poc.c.id.in_(ids[start : start + _FREEZE_CHUNK]),
+                    poc.c.kickoff_verdict_at.is_(None),
+                )
+                .values(kickoff_verdict=verdict, kickoff_verdict_at=now)
+            )
+            frozen += int(result.rowcount or 0)
+    return frozen
+
+
 async def pause(
     *, session: AsyncSession, team_id: str, poc_id: int, by: str, reason: str, now: datetime
 ) -> bool:

@@ -85,7 +85,7 @@ def outcome_blocks(
     ]
     return [
         section(head),
-        context(" · ".join(f for f in facts if f), f"internal, not shown in <#{poc.channel_id}>"),
+        context(" · ".join([*(f for f in facts if f), f"internal: not in <#{poc.channel_id}>"])),
     ]
 
 
