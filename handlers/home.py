@@ -17,7 +17,7 @@ async def publish_home(client: AsyncWebClient, context: AsyncBoltContext, user_i
     deps = deps_of(context)
     async with deps.db.session() as s:
         pocs = await snapshots.pocs_for_member(session=s, team_id=tenant(context), user_id=user_id)
-    await client.views_publish(user_id=user_id, view=home_view(pocs, deps.clock()))
+    await client.views_publish(user_id=user_id, view=home_view(pocs, deps.clock(), viewer=user_id))
 
 
 async def on_home_opened(

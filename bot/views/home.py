@@ -7,7 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import MILESTONE_TITLES, Poc, Status
-from bot.rules import days_left, health, in_scope, is_closed, local_today, next_milestone, score
+from bot.rules import (
+    days_left,
+    health,
+    in_scope,
+    insider,
+    is_closed,
+    local_today,
+    next_milestone,
+    score,
+)
 from bot.views.status import HEALTH_EMOJI, days_left_words
 from bot.views.text import (
     MAX_VIEW_BLOCKS,
@@ -25,8 +34,9 @@ from bot.views.values import button_value
 BLOCKS_PER_POC = 3  # section, actions, divider
 
 
-def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
-    """The POCs running (soonest end first), then the history of those closed (newest first)."""
+def home_view(pocs: Sequence[Poc], now: datetime, *, viewer: str | None = None) -> dict[str, Any]:
+    """The POCs running (soonest end first), then the history of those closed (newest first);
+    how each ended is said to our side (`viewer` the SE or AE), "closed" to anyone else."""
     blocks: list[dict[str, Any]] = [header("Your POCs")]
     if not pocs:
         blocks.append(
@@ -54,7 +64,7 @@ def home_view(pocs: Sequence[Poc], now: datetime) -> dict[str, Any]:
         blocks.append(header("History"))
         room -= 1
         for poc in closed[:room]:
-            blocks.append(_closed(poc))
+            blocks.append(_closed(poc, outcome=viewer is not None and insider(poc, viewer)))
             shown += 1
     if shown < len(pocs):
         blocks.append(
@@ -90,13 +100,14 @@ def _closed_order(poc: Poc) -> tuple[datetime, int]:
     return (poc.closed_at or poc.created_at or datetime.min.replace(tzinfo=UTC), poc.id)
 
 
-def _closed(poc: Poc) -> dict[str, Any]:
-    """A closed POC in one block: how it ended (the outcome is yours: App Home is private)."""
+def _closed(poc: Poc, *, outcome: bool) -> dict[str, Any]:
+    """A closed POC in one block, with how it ended if the viewer is on our side."""
     s = score(in_scope(poc))
     when = f" {day(local_today(poc.closed_at, poc.tz))}" if poc.closed_at else ""
+    state = poc.status.value.replace("_", " ") if outcome else "closed"
     return section(
         f"*{escape(poc.prospect)}* in <#{poc.channel_id}> · "
-        f"_{poc.status.value.replace('_', ' ')}_{when} · ✅ {s.passed} of {s.total} criteria",
+        f"_{state}_{when} · ✅ {s.passed} of {s.total} criteria",
         accessory=button("Status", "home_status", button_value(poc.id)),
         block_id=f"history:{poc.id}",
     )

@@ -52,6 +52,7 @@ def _note(*, required: bool) -> dict[str, Any]:
         multiline=True,
         optional=not required,
         max_length=MAX_NOTE,
+        hint="Posted in the read-out's thread: everyone in the deal channel reads it.",
     )
 
 
