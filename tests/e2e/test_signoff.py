@@ -26,9 +26,17 @@ async def criterion(sb: Sandbox, statement: str, *, use_case: int = 0, new: str 
         answers["new_use_case"] = new
     posts = len(sb.slack.posts(DEAL))
     assert await sb.submit(SE, view, answers) == {}
-    return await sb.slack.wait_for(
+    message = await sb.slack.wait_for(
         lambda: next((m for m in sb.slack.posts(DEAL)[posts:] if m.metadata), None)
     )
+    # Votes land on the message once its ts is stored (after the post): wait for that.
+    poc_id = message.metadata["event_payload"]["poc_id"]  # type: ignore[index]
+    await eventually(lambda: _posted(sb, poc_id, message.ts))
+    return message
+
+
+async def _posted(sb: Sandbox, poc_id: int, ts: str) -> bool:
+    return any(c.message_ts == ts for c in (await load(sb, poc_id)).criteria)
 
 
 async def vote(sb: Sandbox, name: str, message: Message) -> None:
