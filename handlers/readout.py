@@ -32,6 +32,7 @@ from bot.views.signoff import (
     read_recorded,
     record_modal,
 )
+from bot.views.sponsor import sponsor_choices
 from bot.views.text import day, section
 from handlers.guard import Listeners
 from handlers.replies import tell_user
@@ -40,6 +41,10 @@ from storage import lifecycle, snapshots, writes
 
 log = logging.getLogger(__name__)
 
+NOBODY_TO_RECORD = (
+    "This POC names no champion and no sponsor, so nobody can agree to its read-out. "
+    "The sign-off needs the champion and a business or executive sponsor."
+)
 ONLY_THE_PROSPECT = (
     "Your own agreement does not sign it off: the champion and a business or executive "
     "sponsor do. To record what one of them said in the meeting, click the first button."
@@ -103,10 +108,12 @@ async def answer_readout(click: Click, poc: Poc) -> None:
     role = answering_role(poc, click.user_id)
     agreed = click.action_id == AGREE
     if role is None:
-        if agreed and may(Act.record_answer, poc, click.actor):
-            await click.open_modal(record_modal(poc, exceptions=with_exceptions(poc)))
-        else:
+        if not agreed or not may(Act.record_answer, poc, click.actor):
             await click.tell(ONLY_THE_PROSPECT)
+        elif not sponsor_choices(poc):  # a select needs an option: say why there is none
+            await click.tell(NOBODY_TO_RECORD)
+        else:
+            await click.open_modal(record_modal(poc, exceptions=with_exceptions(poc)))
         return
     if agreed and with_exceptions(poc):
         await click.open_modal(agree_modal(poc))  # agreeing with exceptions needs a note

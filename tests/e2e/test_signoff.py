@@ -153,3 +153,14 @@ async def test_a_failed_criterion_makes_it_validated_with_exceptions_and_needs_a
         True,
     )
     assert after.readout_answers[0].note == note
+
+
+async def test_with_nobody_to_agree_the_se_is_told_why(sb: Sandbox) -> None:
+    poc = await poc_on(sb, champion=None, business_sponsor="", exec_sponsor="", exec_briefed=[])
+    message = await readout(sb)
+    opened = len(sb.slack.opened)
+    await sb.client.click(SE, action_id="readout_agree", value=str(poc.id), message=message)
+    (told,) = await sb.slack.wait_for(lambda: sb.slack.ephemerals(SE))
+    assert "names no champion and no sponsor" in told.text
+    await settled()
+    assert len(sb.slack.opened) == opened
