@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.rules import qualify, score
+from bot.rules import in_scope, qualify, score
 from bot.sandbox.harness import Clock, Sandbox
 from bot.sandbox.slack_api import Message, SlackStandIn
 from scheduler.delivery import Delivery, Pacer
@@ -38,6 +38,10 @@ START = date(2026, 11, 30)  # a Monday
 SE, AE, CHAMPION, OUTSIDER = "USAM", "UALEX", "UCHRIS", "UOLLY"
 DEAL, INTERNAL = "CGLOBEX", "CGLOBEXINT"
 NAMES = {SE: "Sam (SE)", AE: "Alex (AE)", CHAMPION: "Chris (champion)", OUTSIDER: "Olly"}
+#: Days after the start: the AE is asked for the outcome five business days after the
+#: sign-off (Mon 14 Dec), closes it that day, and the next day's sweep says nothing.
+CLOSE_DAY = 21
+DAYS = CLOSE_DAY + 2
 
 
 class StepFailed(Exception):
@@ -62,6 +66,8 @@ class Demo:
         self.lines: list[Line] = []
         self._seen = 0
         self._responses = 0
+        self._after_close = 0  # posts by sweeps after the close
+        self.closed = False
         self.poc_id = 0
         self.nudges: Counter[str] = Counter()
 
@@ -260,6 +266,10 @@ class Demo:
         await self._recorded(4)
         self.collect()
 
+    @property
+    def quiet_days_posts(self) -> int:
+        return self._after_close
+
     async def sweep_day(self) -> None:
         local = self.sb.clock.now.astimezone(ZoneInfo(TZ))
         at = datetime.combine(
@@ -276,6 +286,9 @@ class Demo:
         for due in report.plan:
             for n in due.nudges:
                 self.nudges[n.kind.value] += 1
+        if self.closed:
+            self._after_close += report.delivery.messages
+            self.note(f"the 09:05 sweep posted {report.delivery.messages} messages: it is over")
         self.collect()
 
     def latest_nudge(self, key: str) -> Message | None:
@@ -306,13 +319,59 @@ class Demo:
             "read-out posted",
         )
         self.collect()
-        self.person(CHAMPION, "clicks [✅ Agree — technically validated]")
-        await self.sb.client.click(
-            CHAMPION, action_id="readout_agree", value=str(self.poc_id), message=readout
+        # A criterion failed: agreeing is "validated with exceptions", and takes a note.
+        note = "Replay takes 18 minutes, not 15: we accept it and tune it in Phase 2"
+        await self.answer(CHAMPION, readout, {"note": note}, "⚠️ Validated with exceptions")
+        # The executive agreed in the meeting, outside Slack: the SE records it.
+        view = await self.answer(SE, readout, None, "⚠️ Validated with exceptions")
+        who = next(b for b in view["blocks"] if b.get("block_id") == "who")
+        exec_option = next(
+            o["value"] for o in who["element"]["options"] if o["value"].startswith("exec_sponsor")
         )
+        self.person(SE, "records: Erin Cho agreed in the meeting today")
+        ack = await self.sb.submit(
+            SE,
+            view,
+            {"who": exec_option, "held_on": "today", "note": "Agreed in the read-out meeting"},
+        )
+        await self.expect(ack == {}, f"the recorded answer is accepted ({ack})")
         await self.wait(
-            lambda: any(m.thread_ts == readout.ts for m in self.slack.posts(DEAL)), "sign-off"
+            lambda: sum(m.thread_ts == readout.ts for m in self.slack.posts(DEAL)) == 2, "sign-off"
         )
+        self.collect()
+
+    async def answer(
+        self, user_id: str, readout: Message, answers: dict[str, Any] | None, label: str
+    ) -> dict[str, Any]:
+        """`user_id` clicks the read-out's first button; the modal it opens is submitted with
+        `answers` (or returned, for the caller to fill in)."""
+        self.person(user_id, f"clicks [{label}]")
+        opened = len(self.slack.opened)
+        await self.sb.client.click(
+            user_id, action_id="readout_agree", value=str(self.poc_id), message=readout
+        )
+        view = await self.wait(
+            lambda: self.slack.opened[opened] if len(self.slack.opened) > opened else None,
+            "the answer's modal",
+        )
+        if answers is not None:
+            self.person(user_id, f"notes: “{answers['note']}”")
+            ack = await self.sb.submit(user_id, view, answers)
+            await self.expect(ack == {}, f"the answer is accepted ({ack})")
+            await self.wait(
+                lambda: any(m.thread_ts == readout.ts for m in self.slack.posts(DEAL)), "answer"
+            )
+            self.collect()
+        return dict(view)
+
+    async def close(self) -> None:
+        """The AE records the outcome: the deal channel hears a neutral last word."""
+        note = "Three-year order signed"
+        self.person(AE, f"/poc close won {note}")
+        before = len(self.slack.posts(INTERNAL))
+        await self.sb.command(AE, DEAL, f"close won {note}")
+        await self.wait(lambda: len(self.slack.posts(INTERNAL)) > before, "the outcome")
+        self.closed = True
         self.collect()
 
 
@@ -353,6 +412,8 @@ async def people_act(demo: Demo, offset: int) -> None:
         await demo.react(CHAMPION, "white_check_mark", 3, counts=True)
     if offset == 14:
         await demo.readout()
+    if offset == CLOSE_DAY:
+        await demo.close()
 
 
 def channel_name(slack: SlackStandIn, channel_id: str) -> str:
@@ -430,8 +491,10 @@ async def script(demo: Demo) -> None:
     await demo.criteria()
     await demo.react(CHAMPION, "white_check_mark", 1, counts=True)
     await demo.react(OUTSIDER, "x", 0, counts=False)
-    for offset in range(16):
+    for offset in range(DAYS):
         day = START + timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue  # nobody works, nothing is said
         sb.clock.set(
             datetime.combine(
                 day, datetime.min.time().replace(hour=9, minute=5), ZoneInfo(TZ)
@@ -445,6 +508,10 @@ async def script(demo: Demo) -> None:
     await demo.expect(
         any(line.kind == "ephemeral" for line in demo.lines), "the outsider was told why"
     )
+    await demo.expect(demo.nudges["outcome_due"] == 1, "the AE was asked for the outcome")
+    closed = await demo.load()
+    await demo.expect(closed.status.value == "won", "the POC is closed won")
+    await demo.expect(not demo.quiet_days_posts, "nothing is posted once it is closed")
 
 
 async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
@@ -475,7 +542,7 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
         finally:
             await db.dispose()
     seconds = time.perf_counter() - started
-    s = score(poc.criteria)
+    s = score(in_scope(poc))  # what was parked for Phase 2 is not scored
     summary = {
         "criteria": {"passed": s.passed, "failed": s.failed, "pending": s.pending},
         "nudges_by_kind": dict(sorted(demo.nudges.items())),

@@ -25,6 +25,10 @@ class Status(StrEnum):
 
 #: POCs the scheduler watches. Won/lost/no-decision are finished; paused waits for a human.
 LIVE_STATUSES = (Status.draft, Status.active, Status.readout)
+#: The outcomes a POC is closed with: it is over, and nothing about it is due any more.
+CLOSED_STATUSES = (Status.won, Status.lost, Status.no_decision)
+#: Not over: it holds its channel, and the sweep loads it (if paused, for its weekly reminder).
+OPEN_STATUSES = (*LIVE_STATUSES, Status.paused)
 
 
 class Role(StrEnum):
@@ -36,9 +40,10 @@ class Role(StrEnum):
     evaluator = "evaluator"
 
 
-#: The prospect's sponsors: engaging any of them counts as sponsor engagement. Listed the way
-#: they are offered and named: the executive first.
+#: The prospect's sponsors, listed the way they are offered and named: the executive first.
 SPONSOR_ROLES = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
+#: Whose presence makes a meeting or call sponsor engagement (rule 10): not the champion alone.
+ENGAGING_ROLES = (Role.exec_sponsor, Role.business_sponsor)
 
 
 class Verdict(StrEnum):
@@ -144,12 +149,29 @@ class NudgeKind(StrEnum):
     sponsor_stalled = "sponsor_stalled"
     champion_silent = "champion_silent"
     overrun = "overrun"
+    exec_disengaged = "exec_disengaged"
+    paused = "paused"  # the weekly reminder that a POC is on hold
+    outcome_due = "outcome_due"  # the AE is asked: won, lost or no decision?
+    auto_close_warning = "auto_close_warning"
 
 
 #: Internal judgements: never posted into a channel shared with the prospect.
 INTERNAL_NUDGES = frozenset(
     {NudgeKind.exec_unbriefed, NudgeKind.sponsor_stalled, NudgeKind.champion_silent}
+    | {NudgeKind.exec_disengaged, NudgeKind.paused, NudgeKind.outcome_due}
+    | {NudgeKind.auto_close_warning}
 )
+
+
+class EventKind(StrEnum):
+    """A change in a POC's life, kept with who and when in its audit trail (`/poc history`)."""
+
+    closed = "closed"
+    paused = "paused"
+    resumed = "resumed"
+    plan_shifted = "plan_shifted"  # the remaining dates moved by the days spent on hold
+    milestone_moved = "milestone_moved"
+    signed_off = "signed_off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +224,7 @@ class UseCase:
     id: int
     title: str
     added_after_kickoff: bool = False
+    parked: bool = False  # parked for Phase 2: out of this POC's scope, not scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +240,7 @@ class Criterion:
     lint_flags: tuple[str, ...] = ()  # saved despite these warnings
     added_after_kickoff: bool = False
     message_ts: str | None = None
+    parked: bool = False  # parked for Phase 2 (itself, or with its use case): not scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +287,20 @@ class ParkedItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadoutAnswer:
+    """An answer to the read-out (rule 9), given in Slack or recorded by the SE or AE."""
+
+    role: Role
+    agreed: bool
+    at: datetime
+    user_id: str | None = None
+    name: str | None = None
+    recorded_by: str | None = None
+    note: str = ""
+    exceptions: bool = False  # agreed with a failed or pending criterion: "with exceptions"
+
+
+@dataclass(frozen=True, slots=True)
 class Poc:
     """Everything the rules need to judge one POC, loaded at once."""
 
@@ -302,6 +340,19 @@ class Poc:
     #: the calendar its `holidays` come from, however it was chosen ("" when not loaded)
     calendar: str = ""
     workspace: WorkspaceSettings = DEFAULT_WORKSPACE
+    kickoff_verdict: str | None = None  # the go/no-go (a `Go` value) as it stood at kickoff
+    kickoff_verdict_at: datetime | None = None  # when it was frozen; None: not kicked off yet
+    paused_at: datetime | None = None
+    pause_reason: str = ""
+    resume_shift: int | None = None  # business days the plan may shift by after a resume
+    closed_at: datetime | None = None
+    closed_by: str | None = None  # None with closed_at set: closed by the bot
+    close_note: str = ""
+    readout_message_ts: str | None = None  # where answers to the read-out are threaded
+    signed_off_at: datetime | None = None
+    signed_off_by: str | None = None
+    signoff_exceptions: bool = False
+    readout_answers: tuple[ReadoutAnswer, ...] = ()
 
     @property
     def thresholds(self) -> Thresholds:
@@ -394,3 +445,4 @@ class NewPoc:
     done: frozenset[MilestoneKind] = frozenset()
     #: the holiday calendar chosen in the form; None: the workspace's or the timezone's
     holiday_country: str | None = None
+    kickoff_verdict: str | None = None  # the go/no-go verdict when it was written down

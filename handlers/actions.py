@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.domain import MILESTONE_TITLES, Poc
-from bot.rules import Act, insider, snooze_until
+from bot.domain import MILESTONE_TITLES, MilestoneKind, Poc
+from bot.rules import Act, insider, qualify, snooze_until
 from bot.views.checkin import checkin_modal
 from bot.views.criteria import criteria_modal
 from bot.views.sponsor import sponsor_modal
@@ -20,7 +20,7 @@ from bot.views.text import day, user
 from handlers.guard import Listeners
 from handlers.readout import publish_readout
 from handlers.request import Click
-from storage import writes
+from storage import lifecycle, writes
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,14 @@ async def milestone_done(click: Click, poc: Poc) -> None:
             by=click.user_id,
             now=click.deps.clock(),
         )
+        if kind == MilestoneKind.kickoff:  # the go/no-go as it stands at kickoff, for good
+            await lifecycle.freeze_kickoff_verdict(
+                session=s,
+                team_id=poc.team_id,
+                poc_id=poc.id,
+                verdict=qualify(poc).verdict.value,
+                now=click.deps.clock(),
+            )
     await click.show_done(f"✓ {MILESTONE_TITLES[kind]} marked done by {user(click.user_id)}")
 
 

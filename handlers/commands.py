@@ -12,7 +12,18 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.views.help import help_blocks, help_text
-from handlers import checkins, criteria, holidays, poc_new, readout, scope, sponsor, status
+from handlers import (
+    checkins,
+    criteria,
+    holidays,
+    lifecycle,
+    poc_new,
+    readout,
+    replan,
+    scope,
+    sponsor,
+    status,
+)
 from handlers.guard import Listeners
 from handlers.request import Command
 
@@ -38,6 +49,12 @@ ROUTES: dict[str, Route] = {
     "readout": Route(readout.post_readout, writes=True),
     "read-out": Route(readout.post_readout, writes=True),
     "holidays": Route(holidays.holidays_command, writes=True),
+    "close": Route(lifecycle.close, writes=True),
+    "extend": Route(replan.open_extend),
+    "move": Route(replan.open_move),
+    "pause": Route(lifecycle.pause, writes=True),
+    "resume": Route(lifecycle.resume, writes=True),
+    "history": Route(lifecycle.show_history),
 }
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import Poc, ScopeChangeKind
-from bot.rules import Act, after_kickoff, criterion_scope_changes, lint_criterion
+from bot.domain import Poc
+from bot.rules import Act, LintIssue, after_kickoff, criterion_scope_changes, lint_criterion
 from bot.views.criteria import (
     CALLBACK,
+    CriterionForm,
     criteria_modal,
     criterion_blocks,
     criterion_metadata,
@@ -63,40 +65,59 @@ async def submit_criterion(sub: Submission) -> None:
         if s is None:  # a replay of a submission already stored
             await sub.ack()
             return
-        use_case_id = form.use_case_id
-        if use_case_id is None:
-            assert form.new_use_case
-            use_case_id = await writes.add_use_case(
+        criterion_id, use_case_id = await _store(s, sub, poc, form, lint.warnings, late, now)
+        # What parking a change takes out of scope: the new use case, else the criterion.
+        for kind, detail in changes:
+            await writes.add_scope_change(
                 session=s,
                 team_id=team_id,
                 poc_id=poc.id,
-                title=form.new_use_case,
-                after_kickoff=late,
+                kind=kind,
+                detail=detail,
                 now=now,
+                by=user_id,
+                use_case_id=use_case_id if form.use_case_id is None else None,
+                criterion_id=criterion_id if form.use_case_id is not None else None,
             )
-        criterion_id = await writes.add_criterion(
-            session=s,
-            team_id=team_id,
-            poc_id=poc.id,
-            use_case_id=use_case_id,
-            statement=form.statement,
-            method=form.method,
-            lint_flags=flag_codes(lint.warnings),
-            after_kickoff=late,
-            created_by=user_id,
-            now=now,
-        )
-        for kind, detail in changes:
-            await _scope_change(s, poc, kind, detail, now)
     await sub.ack()
     async with deps.follow_ups:
         await post_criterion(sub, poc_id=poc.id, criterion_id=criterion_id)
 
 
-async def _scope_change(s: Any, poc: Poc, kind: ScopeChangeKind, detail: str, now: Any) -> None:
-    await writes.add_scope_change(
-        session=s, team_id=poc.team_id, poc_id=poc.id, kind=kind, detail=detail, now=now
+async def _store(
+    s: AsyncSession,
+    sub: Submission,
+    poc: Poc,
+    form: CriterionForm,
+    warnings: tuple[LintIssue, ...],
+    late: bool,
+    now: datetime,
+) -> tuple[int, int]:
+    """The criterion (and its new use case, if it brings one): (criterion id, use case id)."""
+    use_case_id = form.use_case_id
+    if use_case_id is None:
+        assert form.new_use_case
+        use_case_id = await writes.add_use_case(
+            session=s,
+            team_id=sub.team_id,
+            poc_id=poc.id,
+            title=form.new_use_case,
+            after_kickoff=late,
+            now=now,
+        )
+    criterion_id = await writes.add_criterion(
+        session=s,
+        team_id=sub.team_id,
+        poc_id=poc.id,
+        use_case_id=use_case_id,
+        statement=form.statement,
+        method=form.method,
+        lint_flags=flag_codes(warnings),
+        after_kickoff=late,
+        created_by=sub.user_id,
+        now=now,
     )
+    return criterion_id, use_case_id
 
 
 async def post_criterion(sub: Submission, *, poc_id: int, criterion_id: int) -> None:

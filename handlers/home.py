@@ -34,7 +34,7 @@ async def publish_home_for(
     if user_id in ws.admins or await is_workspace_admin(client, team_id=team_id, user_id=user_id):
         settings = settings_blocks(ws, deployment_hour=deps.settings.nudge_hour)
     await client.views_publish(
-        user_id=user_id, view=home_view(pocs, deps.clock(), settings=settings)
+        user_id=user_id, view=home_view(pocs, deps.clock(), viewer=user_id, settings=settings)
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.deps import Deps
 from bot.domain import Poc, WorkspaceSettings
 from bot.privacy import ChannelInfo, is_shared, post_internal
-from bot.rules import Act, qualify
+from bot.rules import Act, draft, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
 from bot.views.privacy import READABLE_CHANNEL
@@ -98,6 +99,8 @@ async def submit_new_poc(sub: Submission) -> None:
     ):
         await sub.show_errors({"internal_channel": READABLE_CHANNEL})
         return
+    # The verdict as written down, kept until kickoff freezes it (win rates by verdict).
+    new = replace(new, kickoff_verdict=qualify(draft(new)).verdict.value)
     try:
         async with sub.once() as s:
             if s is None:  # this very submission was already stored: a replay

@@ -9,13 +9,14 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import deps_of, tenant
+from bot.deps import Deps, deps_of, tenant
 from bot.recovery import recovery_for
 from bot.rules import reaction_verdict
 from bot.views.text import escape
 from bot.votes import Target, refresh_criterion_message, store_vote
 from handlers.guard import Listeners
 from handlers.request import tell_user
+from storage import writes
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,46 @@ def _when(event: dict[str, Any], fallback: datetime) -> datetime:
         return fallback
 
 
+async def note_reaction(
+    deps: Deps, team_id: str, channel_id: str, user_id: str, event: dict[str, Any]
+) -> None:
+    """Any reaction by someone on the POC is a sign of life: a champion who only reacts ✅ is
+    not silent (one UPDATE, as for a message). Best effort: a vote must not wait on it, nor
+    be lost because it failed (the vote's own recovery needs the handler to go on)."""
+    try:
+        async with deps.db.transaction() as s:
+            await writes.touch_last_seen(
+                session=s,
+                team_id=team_id,
+                channel_id=channel_id,
+                user_id=user_id,
+                at=_when(event, deps.clock()),
+            )
+    except Exception:
+        log.warning("could not note %s's reaction as activity", user_id, exc_info=True)
+
+
 async def on_reaction(
     event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     item = event.get("item") or {}
-    if reaction_verdict(event.get("reaction", "")) is None or item.get("type") != "message":
-        return  # most reactions are not votes: no database work for them
+    try:
+        if (
+            reaction_verdict(event.get("reaction", "")) is not None
+            and item.get("type") == "message"
+        ):
+            await on_vote(event, body, context, client)
+    finally:  # after the vote: a vote never waits on it
+        if event.get("type") == "reaction_added" and item.get("channel") and event.get("user"):
+            deps = deps_of(context)
+            await note_reaction(deps, tenant(context), item["channel"], event["user"], event)
+
+
+async def on_vote(
+    event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """A ✅/❌ added or removed on a criterion's message: the vote, and the verdict it makes."""
+    item = event["item"]
     deps = deps_of(context)
     user_id, reaction = event["user"], event["reaction"]
     target = Target(tenant(context), item["channel"], item["ts"])

@@ -23,7 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps, deps_of, tenant
 from bot.domain import Poc
-from bot.rules import Act, Actor, may
+from bot.rules import Act, Actor, insider, is_closed, may, open_to
+from bot.views.lifecycle import already_closed, closed_here
 from bot.views.refusals import refusal
 from bot.views.values import ButtonValue, read_button_value, read_modal_poc_id
 from handlers.payloads import (
@@ -35,7 +36,7 @@ from handlers.payloads import (
     view_values,
 )
 from handlers.replies import show_acted, tell_user
-from storage import replays, snapshots
+from storage import lifecycle, replays, snapshots
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +149,16 @@ class Command(Request):
 
     async def poc_here(self, act: Act) -> Poc | None:
         """The POC of the channel the command was typed in, if this person may `act` on it;
-        else None after saying why."""
+        else None after saying why. A channel whose POC is over answers with that POC for
+        what may still be done to it (status, history), and says it is closed otherwise."""
         poc = None
         if self.channel_id:
             poc = await channel_poc(self.deps, team_id=self.team_id, channel_id=self.channel_id)
         if poc is None:
             await self.say_privately(NO_POC_HERE)
+        elif not open_to(act, poc):
+            await self.say_privately(closed_here(poc, internal=insider(poc, self.user_id)))
+            return None
         elif not self.may(act, poc):
             await self.say_privately(refusal(act, poc))
             return None
@@ -194,8 +199,10 @@ class Click(Request):
         """What the value names after the POC id (`poc_id:detail`), or ''."""
         return self.value.detail if self.value is not None else ""
 
-    async def tell(self, text: str) -> None:
-        await tell_user(self.client, user_id=self.user_id, channel_id=self.channel_id, text=text)
+    async def tell(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        await tell_user(
+            self.client, user_id=self.user_id, channel_id=self.channel_id, text=text, blocks=blocks
+        )
 
     async def show_done(self, note: str, *, key: str | None = None) -> None:
         """The clicked nudge (`key`, default the one the button names) now says what was done."""
@@ -215,7 +222,22 @@ class Click(Request):
         elif not self.may(act, poc):
             await self.tell(refusal(act, poc))
             return None
+        elif not open_to(act, poc):  # a button on an old message of a POC now closed
+            await self.tell(already_closed(poc))
+            return None
         return poc
+
+    async def note_activity(self, poc: Poc) -> None:
+        """A click by someone on the POC is a sign of life (the champion-silent rule)."""
+        if self.user_id in poc.evaluator_ids and not is_closed(poc):
+            async with self.deps.db.transaction() as s:
+                await lifecycle.touch_active(
+                    session=s,
+                    team_id=self.team_id,
+                    poc_id=poc.id,
+                    user_id=self.user_id,
+                    at=self.deps.clock(),
+                )
 
 
 @dataclass
@@ -270,6 +292,9 @@ class Submission(Request):
         elif not self.may(act, poc):
             await self.refuse(refusal(act, poc))
             return None
+        elif not open_to(act, poc):  # closed while the modal was open
+            await self.refuse(already_closed(poc))
+            return None
         return poc
 
 
@@ -294,6 +319,7 @@ def on_click(act: Act, flow: Callable[[Click, Poc], Awaitable[None]]) -> Listene
         poc = await click.poc(act)
         if poc is not None:
             await flow(click, poc)
+            await click.note_activity(poc)
 
     return _named(clicked, flow)
 
@@ -320,10 +346,15 @@ def _named(listener: Listener, flow: Callable[..., Any]) -> Listener:
 
 
 async def channel_poc(deps: Deps, *, team_id: str, channel_id: str) -> Poc | None:
+    """The channel's POC not over yet, else its last one (closed), else None."""
     async with deps.db.session() as s:
         row = await snapshots.live_poc_for_channel(
             session=s, team_id=team_id, channel_id=channel_id
         )
+        if row is None:
+            row = await lifecycle.last_poc_for_channel(
+                session=s, team_id=team_id, channel_id=channel_id
+            )
         if row is None or row.id is None:
             return None
         return await snapshots.load_poc(session=s, team_id=team_id, poc_id=row.id)

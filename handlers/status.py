@@ -5,8 +5,10 @@ so it registers no listener of its own."""
 
 from __future__ import annotations
 
-from bot.rules import Act, insider
+from bot.rules import Act, insider, is_closed
+from bot.views.lifecycle import closed_here
 from bot.views.status import status_blocks, status_text
+from bot.views.text import MAX_MESSAGE_BLOCKS, section
 from handlers.request import Command
 
 
@@ -16,6 +18,10 @@ async def show_status(cmd: Command) -> None:
     if poc is None:
         return
     now = cmd.deps.clock()
-    await cmd.say_privately(
-        status_text(poc, now), status_blocks(poc, now, internal=insider(poc, cmd.user_id))
-    )
+    internal = insider(poc, cmd.user_id)
+    blocks = status_blocks(poc, now, internal=internal)
+    if is_closed(poc):  # the channel's POC is over: say so first, and how to start another
+        said = closed_here(poc, internal=internal)
+        await cmd.say_privately(said, [section(said), *blocks[: MAX_MESSAGE_BLOCKS - 1]])
+        return
+    await cmd.say_privately(status_text(poc, now), blocks)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.domain import Nudge, Poc
+from bot.domain import Nudge, Poc, Status
 from bot.privacy import internal_targets
 from bot.rules import DEFAULT_NUDGE_HOUR, due_nudges
 from storage import sentlog, snapshots
@@ -120,7 +120,8 @@ def place(due: Sequence[Due], shared: Mapping[str, bool | None]) -> None:
             d.destinations[n.key] = internal_targets(
                 poc,
                 shared=shared.get(poc.channel_id),
-                deal_channel_allowed=not poc.quiet,
+                # Quiet mode, or a paused POC: nothing in the deal channel, whoever can read it.
+                deal_channel_allowed=not poc.quiet and poc.status != Status.paused,
                 blocked=d.blocked,
             )
             if not d.destinations[n.key]:

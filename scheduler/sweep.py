@@ -31,7 +31,8 @@ from bot.rules import DEFAULT_NUDGE_HOUR
 from bot.startup import open_database
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from scheduler.due import Due, place, plan
-from storage import sentlog, snapshots
+from scheduler.lifecycle import LifeReport, settle
+from storage import lifecycle, sentlog, snapshots
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class SweepReport:
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     seconds: float = 0.0
     plan: list[Due] = field(default_factory=list)
+    life: LifeReport = field(default_factory=LifeReport)
 
     def summary(self) -> str:
         d = self.delivery
@@ -124,6 +126,17 @@ async def sweep(
         teams = [await team_of(client)]
     teams = sorted(teams)
     report = SweepReport(at=now, teams=teams)
+    # First what changes in the POCs' lives (a verdict frozen at kickoff, an abandoned POC
+    # closed): a POC closed now is not planned below.
+    report.life = await settle(
+        db,
+        client,
+        now,
+        teams=teams,
+        nudge_hour=nudge_hour,
+        channels=channels or (delivery.channels if delivery else None),
+        dry_run=dry_run,
+    )
     due = await plan(db, now, teams=teams, nudge_hour=nudge_hour)
     report.plan = due
     report.pocs = await _count_live(db, teams)
@@ -176,9 +189,15 @@ async def _count_live(db: Database, teams: Sequence[str]) -> int:
 async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[sentlog.Claim]:
     """One row per placed nudge and destination, and the rows to try again, in bulk.
 
-    Nothing is read first: the unique key and the retake's own condition decide, so a sweep
-    that was faster keeps what it claimed.
+    Nothing is read first but the POCs' status: the unique key and the retake's own condition
+    decide, so a sweep that was faster keeps what it claimed. A POC closed or paused since it
+    was planned (a `/poc close` during the sweep) is not claimed: what was due is not any more.
     """
+    if due:
+        async with db.session() as s:
+            teams = sorted({d.poc.team_id for d in due})
+            now_in = await lifecycle.open_statuses(session=s, team_ids=teams)
+        due = [d for d in due if now_in.get(d.poc.id) == d.poc.status]
     wanted = [
         sentlog.NewClaim(d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, destination)
         for d in due
@@ -231,6 +250,12 @@ def describe(report: SweepReport, *, dry_run: bool) -> str:
             f"{d.failed} failed, {d.blocked} refused"
         )
     ]
+    for poc in report.life.closed:
+        lines.append(
+            f"\nPOC {poc.id} {poc.prospect} in {poc.channel_id}: "
+            + ("would be closed" if dry_run else "closed")
+            + " as no decision (no activity since its warning)"
+        )
     for due in report.plan:
         poc = due.poc
         lines.append(f"\nPOC {poc.id} {poc.prospect} in {poc.channel_id} ({poc.tz})")
@@ -241,6 +266,6 @@ def describe(report: SweepReport, *, dry_run: bool) -> str:
             lines.append(f"  • {n.kind.value:<16} {where:<12} {n.text}")
         for n in due.handled:
             lines.append(f"  ✓ {n.kind.value:<16} already handled on {n.local_date}")
-    if not report.plan:
+    if not report.plan and not report.life.closed:
         lines.append("Nothing is due.")
     return "\n".join(lines)

@@ -1,7 +1,7 @@
-"""Column types every table uses: aware UTC timestamps, and strings both databases take.
+"""The column types every table uses: aware UTC timestamps and strings both databases take.
 
-SQLite drops a timestamp's offset and takes a NUL byte or an over-long string where
-PostgreSQL refuses them; these types make both behave alike (see `clean`).
+SQLite drops a timestamp's offset and takes any string; PostgreSQL refuses a NUL byte and a
+string longer than its varchar. These types make both behave the same, at the storage edge.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
 
 
 def utcnow() -> datetime:
@@ -85,3 +86,19 @@ class CleanText(TypeDecorator[str]):
 
     def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
         return None if value is None else clean(value, self.limit)
+
+
+def timestamp(nullable: bool = True, **kw: object) -> object:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)  # type: ignore[arg-type]
+
+
+def string(length: int, **kw: object) -> object:
+    return Field(sa_type=CleanString(length), **kw)  # type: ignore[arg-type]
+
+
+def text(limit: int, **kw: object) -> object:
+    return Field(sa_type=CleanText(limit), **kw)  # type: ignore[arg-type]
+
+
+def poc_fk() -> object:
+    return Field(foreign_key="poc.id", ondelete="CASCADE", index=True)

@@ -2,7 +2,8 @@
 
 Enumerations are stored as short strings (no native PostgreSQL enum types to migrate);
 timestamps go through `UTCDateTime`, so both databases hand back aware UTC datetimes; every
-string goes through `CleanString` / `CleanText`, so both databases take whatever people type.
+string goes through `CleanString` / `CleanText`, so both databases take whatever people type
+(storage/columns.py).
 """
 
 from __future__ import annotations
@@ -12,25 +13,12 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.columns import ELLIPSIS as ELLIPSIS
-from storage.columns import CleanString, CleanText, UTCDateTime, utcnow
-from storage.columns import clean as clean
-
-
-def _ts(nullable: bool = True, **kw: object) -> object:
-    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)  # type: ignore[arg-type]
-
-
-def _str(length: int, **kw: object) -> object:
-    return Field(sa_type=CleanString(length), **kw)  # type: ignore[arg-type]
-
-
-def _text(limit: int, **kw: object) -> object:
-    return Field(sa_type=CleanText(limit), **kw)  # type: ignore[arg-type]
-
-
-def _poc_fk() -> object:
-    return Field(foreign_key="poc.id", ondelete="CASCADE", index=True)
+# The column types are part of what a model is: env.py and the tests read them from here.
+from storage.columns import ELLIPSIS, CleanString, CleanText, UTCDateTime, clean, utcnow  # noqa: F401
+from storage.columns import poc_fk as _poc_fk
+from storage.columns import string as _str
+from storage.columns import text as _text
+from storage.columns import timestamp as _ts
 
 
 class Poc(SQLModel, table=True):
@@ -66,6 +54,20 @@ class Poc(SQLModel, table=True):
     #: the public-holiday calendar chosen for this POC ("US", "GB-SCT", "none"); None: the
     #: workspace's, else the country of its timezone
     holiday_country: str | None = _str(16, default=None, nullable=True)
+    #: sign-off given with a failed or pending criterion: "validated with exceptions"
+    signoff_exceptions: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    #: the go/no-go verdict as it stood at kickoff (`Go` value; set when written down, frozen at
+    #: `kickoff_verdict_at`), the outcome and how it was closed: what win rates are made of
+    kickoff_verdict: str | None = _str(16, default=None, nullable=True)
+    kickoff_verdict_at: datetime | None = _ts()
+    outcome: str | None = _str(16, default=None, nullable=True)
+    closed_at: datetime | None = _ts()
+    closed_by: str | None = _str(32, default=None, nullable=True)  # None: closed by the bot
+    close_note: str | None = _text(1000, default=None, nullable=True)
+    paused_at: datetime | None = _ts()
+    pause_reason: str | None = _text(500, default=None, nullable=True)
+    #: business days a resume offered to shift the plan by, until someone answers
+    resume_shift: int | None = None
 
     __table_args__ = (sa.Index("ix_poc_team_channel", "team_id", "channel_id"),)
 
@@ -93,6 +95,7 @@ class UseCase(SQLModel, table=True):
     position: int = 0
     added_after_kickoff: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parked_at: datetime | None = _ts()  # parked for Phase 2: out of scope, not scored
 
 
 class Criterion(SQLModel, table=True):
@@ -113,6 +116,7 @@ class Criterion(SQLModel, table=True):
     message_ts: str | None = _str(32, default=None, nullable=True)
     created_by: str = _str(32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parked_at: datetime | None = _ts()  # parked for Phase 2: out of scope, not scored
 
     __table_args__ = (sa.Index("ix_criterion_message", "team_id", "channel_id", "message_ts"),)
 
@@ -191,6 +195,10 @@ class ScopeChange(SQLModel, table=True):
     resolution: str = _str(16, default="open")
     resolved_by: str | None = _str(32, default=None, nullable=True)
     resolved_at: datetime | None = _ts()
+    by: str | None = _str(32, default=None, nullable=True)  # who changed the scope
+    #: what parking the change takes out of scope: the use case or criterion it added
+    use_case_id: int | None = Field(default=None, foreign_key="use_case.id", ondelete="CASCADE")
+    criterion_id: int | None = Field(default=None, foreign_key="criterion.id", ondelete="CASCADE")
 
 
 class ParkedItem(SQLModel, table=True):
@@ -208,16 +216,37 @@ class ParkedItem(SQLModel, table=True):
 
 
 class ReadoutAnswer(SQLModel, table=True):
-    """A sponsor's answer to "Do we all agree that these criteria have been met?"."""
+    """An answer to "Do we all agree that these criteria have been met?": given in Slack
+    (`user_id`), or recorded by the SE or AE for someone who answered in the meeting."""
 
     __tablename__ = "readout_answer"
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = _str(32)
     poc_id: int = _poc_fk()
-    user_id: str = _str(32)
+    user_id: str | None = _str(32, default=None, nullable=True)
     agreed: bool
     at: datetime = Field(sa_type=UTCDateTime)
+    role: str | None = _str(24, default=None, nullable=True)  # what they answered as
+    name: str | None = _str(200, default=None, nullable=True)  # someone outside Slack
+    recorded_by: str | None = _str(32, default=None, nullable=True)
+    note: str | None = _text(1000, default=None, nullable=True)
+    exceptions: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class PocEvent(SQLModel, table=True):
+    """A change in a POC's life (closed, paused, a milestone moved…), with who and when: its
+    audit trail, written in the transaction that makes the change (bot.rules EventKind)."""
+
+    __tablename__ = "poc_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = _str(32)
+    poc_id: int = _poc_fk()
+    kind: str = _str(24)
+    by: str | None = _str(32, default=None, nullable=True)  # None: the bot
+    at: datetime = Field(sa_type=UTCDateTime)
+    detail: str = _text(1000, default="")
 
 
 class Snooze(SQLModel, table=True):

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import domain
 from bot.domain import (
     DEFAULT_WORKSPACE,
-    LIVE_STATUSES,
+    OPEN_STATUSES,
     MilestoneKind,
     Role,
     ScopeChangeKind,
@@ -39,7 +39,7 @@ from storage.workspace import load_workspaces
 #: conversion, and the sweep reads hundreds of thousands of rows.
 SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
     m.Stakeholder: ("role", "user_id", "name", "briefed_at", "last_seen_at"),
-    m.UseCase: ("id", "title", "added_after_kickoff"),
+    m.UseCase: ("id", "title", "added_after_kickoff", "parked_at"),
     m.Criterion: (
         "id",
         "use_case_id",
@@ -52,6 +52,7 @@ SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
         "lint_flags",
         "added_after_kickoff",
         "message_ts",
+        "parked_at",
     ),
     m.Milestone: ("kind", "due", "done_at"),
     m.Checkin: (
@@ -66,11 +67,23 @@ SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
     m.Engagement: ("at", "kind", "who", "outcome", "role"),
     m.ScopeChange: ("id", "kind", "detail", "at", "resolution"),
     m.ParkedItem: ("text", "by", "at"),
+    m.ReadoutAnswer: (
+        "role",
+        "agreed",
+        "at",
+        "user_id",
+        "name",
+        "recorded_by",
+        "note",
+        "exceptions",
+    ),
     m.Snooze: ("kind", "until"),
     m.NudgeLog: ("key",),
 }
 
 _LOG = table(m.NudgeLog)
+#: Nudges said once ever (their key is `kind:<thing>`): the sent-log says which are said.
+ONCE_KINDS = ("scope_creep", "auto_close_warning")
 #: A snapshot's child tables, in query order: (name, table, order by, extra condition).
 _CHILDREN: tuple[tuple[str, type[Any], tuple[Any, ...], Any], ...] = (
     ("people", m.Stakeholder, (table(m.Stakeholder).c.id,), None),
@@ -81,13 +94,17 @@ _CHILDREN: tuple[tuple[str, type[Any], tuple[Any, ...], Any], ...] = (
     ("engagements", m.Engagement, (table(m.Engagement).c.at,), None),
     ("changes", m.ScopeChange, (table(m.ScopeChange).c.id,), None),
     ("parked", m.ParkedItem, (table(m.ParkedItem).c.id,), None),
+    ("answers", m.ReadoutAnswer, (table(m.ReadoutAnswer).c.at, table(m.ReadoutAnswer).c.id), None),
     ("snoozes", m.Snooze, (table(m.Snooze).c.id,), None),
     # once-only nudges already delivered (or being delivered): not due again
     (
         "once",
         m.NudgeLog,
         (_LOG.c.id,),
-        sa.and_(_LOG.c.key.like("scope_creep:%"), _LOG.c.status != "failed"),
+        sa.and_(
+            sa.or_(*(_LOG.c.key.like(f"{kind}:%") for kind in ONCE_KINDS)),
+            _LOG.c.status != "failed",
+        ),
     ),
 )
 #: What an outline loads: enough to check a form, never to render or judge a POC.
@@ -100,7 +117,7 @@ async def load_pocs(
     team_id: str | None = None,
     team_ids: Sequence[str] | None = None,
     poc_ids: Iterable[int] | None = None,
-    statuses: Sequence[str] | None = LIVE_STATUSES,
+    statuses: Sequence[str] | None = OPEN_STATUSES,
     member: str | None = None,
     unblocked_only: bool = False,
     outline: bool = False,
@@ -219,7 +236,7 @@ async def live_poc_for_channel(
         .where(
             m.Poc.team_id == team_id,
             sa.or_(m.Poc.channel_id == channel_id, m.Poc.internal_channel_id == channel_id),
-            m.Poc.status.in_([*LIVE_STATUSES, domain.Status.paused]),
+            m.Poc.status.in_(OPEN_STATUSES),
         )
         .order_by(m.Poc.id.desc())
         .limit(1)
@@ -228,21 +245,21 @@ async def live_poc_for_channel(
 
 
 async def count_live_pocs(*, session: AsyncSession, team_ids: Sequence[str]) -> int:
-    """These installations' live POCs (the sweep's log line)."""
+    """These installations' POCs not over yet (the sweep's log line)."""
     poc = table(m.Poc)
     result = await session.exec(
         sa.select(sa.func.count())
         .select_from(poc)
-        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(list(LIVE_STATUSES)))
+        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(OPEN_STATUSES))
     )
     return int(result.scalar() or 0)
 
 
 async def team_ids(*, session: AsyncSession) -> list[str]:
-    """Every installation with a live POC (an operator's dry run without a token)."""
+    """Every installation with a POC not over yet (an operator's dry run without a token)."""
     poc = table(m.Poc)
     result = await session.exec(
-        sa.select(poc.c.team_id).where(poc.c.status.in_(list(LIVE_STATUSES))).distinct()
+        sa.select(poc.c.team_id).where(poc.c.status.in_(OPEN_STATUSES)).distinct()
     )
     return sorted(r[0] for r in result.all())
 
@@ -286,7 +303,12 @@ def _poc(r: Any, c: Mapping[str, list[Any]], ws: WorkspaceSettings | None) -> do
         readout_posted_at=r.readout_posted_at,
         stakeholders=tuple(map(_stakeholder, c["people"])),
         use_cases=tuple(
-            domain.UseCase(id=u.id, title=u.title, added_after_kickoff=u.added_after_kickoff)
+            domain.UseCase(
+                id=u.id,
+                title=u.title,
+                added_after_kickoff=u.added_after_kickoff,
+                parked=u.parked_at is not None,
+            )
             for u in c["use_cases"]
         ),
         criteria=tuple(map(_criterion, c["criteria"])),
@@ -304,6 +326,41 @@ def _poc(r: Any, c: Mapping[str, list[Any]], ws: WorkspaceSettings | None) -> do
         holiday_country=r.holiday_country,
         calendar=calendar,
         workspace=ws or DEFAULT_WORKSPACE,
+        **_life(r),
+        readout_answers=tuple(_answer(x, c["people"]) for x in c["answers"]),
+    )
+
+
+def _life(r: Any) -> dict[str, Any]:
+    """Where the POC is in its life: kickoff verdict, pause, sign-off, close."""
+    return {
+        "kickoff_verdict": r.kickoff_verdict,
+        "kickoff_verdict_at": r.kickoff_verdict_at,
+        "paused_at": r.paused_at,
+        "pause_reason": r.pause_reason or "",
+        "resume_shift": r.resume_shift,
+        "closed_at": r.closed_at,
+        "closed_by": r.closed_by,
+        "close_note": r.close_note or "",
+        "readout_message_ts": r.readout_message_ts,
+        "signed_off_at": r.signed_off_at,
+        "signed_off_by": r.signed_off_by,
+        "signoff_exceptions": r.signoff_exceptions,
+    }
+
+
+def _answer(x: Any, people: list[Any]) -> domain.ReadoutAnswer:
+    # An answer from before roles were recorded answered as whoever its person is on the POC.
+    role = x.role or next((p.role for p in people if x.user_id and p.user_id == x.user_id), None)
+    return domain.ReadoutAnswer(
+        role=_member(Role, role) if role else Role.evaluator,
+        agreed=x.agreed,
+        at=x.at,
+        user_id=x.user_id,
+        name=x.name,
+        recorded_by=x.recorded_by,
+        note=x.note or "",
+        exceptions=x.exceptions,
     )
 
 
@@ -330,6 +387,7 @@ def _criterion(k: Any) -> domain.Criterion:
         lint_flags=tuple(k.lint_flags.split("\n")) if k.lint_flags else (),
         added_after_kickoff=k.added_after_kickoff,
         message_ts=k.message_ts,
+        parked=k.parked_at is not None,
     )
 
 

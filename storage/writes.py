@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import domain
-from bot.domain import LIVE_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
+from bot.domain import OPEN_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
 from storage import models as m
 from storage.sql import add, insert, table, update_row
 
@@ -39,6 +39,7 @@ async def create_poc(
             skin=new.skin,
             holiday_country=new.holiday_country,
             status=domain.Status.active,
+            kickoff_verdict=new.kickoff_verdict,
             created_by=new.created_by,
             created_at=now,
             updated_at=now,
@@ -186,8 +187,26 @@ async def add_scope_change(
     kind: ScopeChangeKind,
     detail: str,
     now: datetime,
+    by: str | None = None,
+    use_case_id: int | None = None,
+    criterion_id: int | None = None,
+    accepted: bool = False,
 ) -> int:
-    change = m.ScopeChange(team_id=team_id, poc_id=poc_id, kind=kind, detail=detail, at=now)
+    """Record a scope change (`by` whom; the use case or criterion it added, which parking it
+    takes out of scope); `accepted`: agreed as it was made (an extension the SE chose)."""
+    change = m.ScopeChange(
+        team_id=team_id,
+        poc_id=poc_id,
+        kind=kind,
+        detail=detail,
+        at=now,
+        by=by,
+        use_case_id=use_case_id,
+        criterion_id=criterion_id,
+    )
+    if accepted:
+        change.resolution = ScopeResolution.accepted
+        change.resolved_by, change.resolved_at = by, now
     return await add(session, change)
 
 
@@ -200,14 +219,26 @@ async def resolve_scope_change(
     by: str,
     now: datetime,
 ) -> bool:
-    """Park or accept an open change; False if it is not this team's or already resolved."""
+    """Park or accept an open change; False if it is not this team's or already resolved.
+
+    Parking takes what the change added out of scope: its use case (with its criteria) or
+    its criterion are no longer scored (rule 11).
+    """
     s = table(m.ScopeChange)
     result = await session.exec(
         sa.update(s)
         .where(s.c.team_id == team_id, s.c.id == change_id, s.c.resolution == ScopeResolution.open)
         .values(resolution=resolution, resolved_by=by, resolved_at=now)
+        .returning(s.c.use_case_id, s.c.criterion_id)
     )
-    return bool(result.rowcount)
+    row = result.first()
+    if row is None:
+        return False
+    if resolution == ScopeResolution.parked:
+        for model, row_id in ((m.UseCase, row.use_case_id), (m.Criterion, row.criterion_id)):
+            if row_id is not None:
+                await update_row(session, model, team_id=team_id, row_id=row_id, parked_at=now)
+    return True
 
 
 async def park(
@@ -304,13 +335,12 @@ async def mark_briefed(*, session: AsyncSession, team_id: str, poc_id: int, at: 
 async def touch_last_seen(
     *, session: AsyncSession, team_id: str, channel_id: str, user_id: str, at: datetime
 ) -> int:
-    """A stakeholder spoke in a live POC's deal channel; returns how many rows changed.
-
-    One UPDATE, no read: this runs for every message in every channel the bot is in.
+    """A stakeholder spoke or reacted in an open POC's deal channel; returns how many rows
+    changed. One UPDATE, no read: this runs for every message in every channel the bot is in.
     """
     s, p = table(m.Stakeholder), table(m.Poc)
     live = sa.select(p.c.id).where(
-        p.c.team_id == team_id, p.c.channel_id == channel_id, p.c.status.in_(list(LIVE_STATUSES))
+        p.c.team_id == team_id, p.c.channel_id == channel_id, p.c.status.in_(OPEN_STATUSES)
     )
     result = await session.exec(
         sa.update(s)
@@ -333,15 +363,6 @@ async def mark_milestone_done(
         .values(done_at=now, done_by=by)
     )
     return bool(result.rowcount)
-
-
-async def record_readout_answer(
-    *, session: AsyncSession, team_id: str, poc_id: int, user_id: str, agreed: bool, at: datetime
-) -> None:
-    await add(
-        session,
-        m.ReadoutAnswer(team_id=team_id, poc_id=poc_id, user_id=user_id, agreed=agreed, at=at),
-    )
 
 
 async def snooze(

@@ -22,14 +22,19 @@ def test_demo_runs_a_whole_poc_and_leaves_nothing_behind(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr[-2000:]
     record = json.loads(done.stdout)
     summary = record["summary"]
-    assert summary["criteria"] == {"passed": 3, "failed": 1, "pending": 0}
+    # The SSO use case was parked for Phase 2: its criterion is not scored.
+    assert summary["criteria"] == {"passed": 2, "failed": 1, "pending": 0}
     assert summary["nudges_by_kind"]["scope_creep"] == 1
     assert summary["nudges_by_kind"]["sponsor_stalled"] >= 1
-    assert summary["status"] == "readout"
+    assert summary["nudges_by_kind"]["outcome_due"] == 1
+    assert summary["status"] == "won"
     assert summary["parked_for_phase_2"] == ["SSO via Okta"]
     assert summary["seconds"] < 20
     said = " ".join(line["text"] for line in record["transcript"])
-    assert "technically validated" in said and "Couldn't read" in said
+    assert "Validated with exceptions" in said and "Couldn't read" in said
+    assert "evaluation is complete" in said and "Won" in said
+    # The demo ends with the close, and the next day's sweep posts nothing.
+    assert record["transcript"][-1]["text"] == "the 09:05 sweep posted 0 messages: it is over"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -27,6 +27,13 @@ class Act(StrEnum):
     mark_done = "mark_done"  # a milestone nudge's Mark done
     resolve_scope = "resolve_scope"  # a scope-creep nudge's Park for Phase 2 / Accept change
     set_holidays = "set_holidays"  # /poc holidays <country>: the public holidays it skips
+    close = "close"  # /poc close, the outcome nudge's Won / Lost / No decision
+    extend = "extend"  # /poc extend, its modal, the auto-close warning's Extend
+    move_date = "move_date"  # /poc move, its modal, a milestone nudge's Move date
+    pause = "pause"  # /poc pause
+    resume = "resume"  # /poc resume, the paused reminder's Resume, the offer to shift the plan
+    see_history = "see_history"  # /poc history: internal notes and ratings are in it
+    record_answer = "record_answer"  # the read-out's answer given in a meeting, recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +87,13 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     Act.mark_done: _se_or_ae,
     Act.resolve_scope: _se_or_ae,
     Act.set_holidays: _se_or_ae,
+    Act.close: _se_or_ae,
+    Act.extend: _se_or_ae,
+    Act.move_date: _se_or_ae,
+    Act.pause: _se_or_ae,
+    Act.resume: _se_or_ae,
+    Act.see_history: _se_or_ae,
+    Act.record_answer: _se_or_ae,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).

@@ -31,3 +31,16 @@ PULSE_WINDOW_DAYS = 14
 MIN_CRITERION_WORDS = 3
 #: How many pending criteria the read-out reminder names before saying "and N more".
 READOUT_READY_NAMED = 5
+#: Days without a meeting, call or briefing with the executive sponsor before an alert.
+EXEC_DISENGAGED_DAYS = 14
+
+#: A POC's life (rule 11). The AE is asked for the outcome this many business days after
+#: the sign-off (when the commercial step is due), then every OUTCOME_ASK_EVERY.
+OUTCOME_ASK_BUSINESS_DAYS = 5
+OUTCOME_ASK_EVERY_BUSINESS_DAYS = 5
+#: Business days past its end with no activity before a POC is closed as no decision…
+AUTO_CLOSE_BUSINESS_DAYS = 30
+#: …after one internal warning this many business days before.
+AUTO_CLOSE_WARNING_BUSINESS_DAYS = 5
+#: A paused POC's reminder comes every this many business days.
+PAUSED_REMINDER_BUSINESS_DAYS = 5

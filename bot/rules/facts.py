@@ -11,24 +11,41 @@ from zoneinfo import ZoneInfo
 
 from bot.domain import (
     COUNTING_ENGAGEMENTS,
+    ENGAGING_ROLES,
     LIVE_FORMATS,
-    SPONSOR_ROLES,
     Checkin,
     CheckinFormat,
+    Criterion,
     EngagementKind,
     Milestone,
     MilestoneKind,
     Poc,
     Role,
     Stakeholder,
+    UseCase,
 )
 from bot.rules.calendar import business_days_between
+from bot.rules.defaults import (
+    EXEC_DISENGAGED_DAYS,
+)
 
 
 def engagement_counts(kind: EngagementKind, role: Role) -> bool:
-    """A briefing, meeting or call with a prospect sponsor is "a meeting that counts" (seed 003);
-    an email or a chat message is logged but never counts."""
-    return kind in COUNTING_ENGAGEMENTS and role in SPONSOR_ROLES
+    """A briefing, meeting or call with the business or executive sponsor is "a meeting that
+    counts" (seed 003, rule 10); one with only the champion is the POC's daily work, and an
+    email or a chat message is logged but never counts."""
+    return kind in COUNTING_ENGAGEMENTS and role in ENGAGING_ROLES
+
+
+def scoped_use_cases(poc: Poc) -> tuple[UseCase, ...]:
+    """The use cases this POC judges: a use case parked for Phase 2 has left its scope."""
+    return tuple(u for u in poc.use_cases if not u.parked)
+
+
+def in_scope(poc: Poc) -> tuple[Criterion, ...]:
+    """The criteria that are scored (rule 11): not parked, nor in a parked use case."""
+    parked = {u.id for u in poc.use_cases if u.parked}
+    return tuple(c for c in poc.criteria if not c.parked and c.use_case_id not in parked)
 
 
 def checkin_counts(fmt: CheckinFormat, sponsor_present: bool) -> bool:
@@ -112,11 +129,32 @@ def sponsor_stall_days(poc: Poc, today: date) -> int | None:
     return days if days >= stall else None
 
 
+def exec_disengaged_days(poc: Poc, today: date) -> int | None:
+    """Days since the briefed executive sponsor was last in a meeting, call or briefing, once
+    that is EXEC_DISENGAGED_DAYS or more during the POC (counted from kickoff at the
+    earliest); else None. An executive nobody has briefed is another alert (exec_unbriefed).
+    """
+    execs = poc.people(Role.exec_sponsor)
+    if not execs or unbriefed_execs(poc) or not in_progress(poc, today):
+        return None
+    zone = ZoneInfo(poc.tz)
+    seen = [s.briefed_at.astimezone(zone).date() for s in execs if s.briefed_at]
+    seen += [
+        e.at.astimezone(zone).date()
+        for e in poc.engagements
+        if e.role == Role.exec_sponsor and e.kind in COUNTING_ENGAGEMENTS
+    ]
+    last = max([kickoff_date(poc), *(d for d in seen if d <= today)])
+    days = (today - last).days
+    return days if days >= EXEC_DISENGAGED_DAYS else None
+
+
 def champion_silence(poc: Poc, today: date) -> int | None:
     """Business days the champion has been silent when that is a stall (rule 6), else None.
 
-    Activity is a message in the deal channel or any check-in (all formats: an email reply is
-    still a reply). The count starts at kickoff at the earliest.
+    Activity is a message or a reaction in the deal channel, a click on one of the POC's
+    buttons, or any check-in (all formats: an email reply is still a reply). The count starts
+    at kickoff at the earliest.
     """
     champions = poc.people(Role.champion)
     if not champions or not in_progress(poc, today):

@@ -15,6 +15,7 @@ from bot.domain import (
     INTERNAL_NUDGES,
     LIVE_STATUSES,
     MILESTONE_TITLES,
+    OPEN_STATUSES,
     Milestone,
     MilestoneKind,
     Nudge,
@@ -44,7 +45,9 @@ from bot.rules.defaults import (
 )
 from bot.rules.facts import (
     champion_silence,
+    exec_disengaged_days,
     in_progress,
+    in_scope,
     is_done,
     is_overrun,
     kickoff_date,
@@ -53,6 +56,7 @@ from bot.rules.facts import (
     sponsor_stall_days,
     unbriefed_execs,
 )
+from bot.rules.lifecycle import auto_close_warning_nudges, outcome_nudges, paused_nudges
 
 # Every rule below takes a `day: _Day`, so the date's words go by another name here.
 from bot.text import day as _day
@@ -60,6 +64,8 @@ from bot.text import plural, quote
 
 #: The order nudges appear in one combined message: the most urgent first.
 NUDGE_PRIORITY = (
+    NudgeKind.auto_close_warning,
+    NudgeKind.outcome_due,
     NudgeKind.overrun,
     NudgeKind.scope_creep,
     NudgeKind.milestone,
@@ -67,7 +73,9 @@ NUDGE_PRIORITY = (
     NudgeKind.cadence,
     NudgeKind.exec_unbriefed,
     NudgeKind.sponsor_stalled,
+    NudgeKind.exec_disengaged,
     NudgeKind.champion_silent,
+    NudgeKind.paused,
 )
 
 
@@ -199,16 +207,17 @@ def _readout_ready_nudges(day: _Day) -> list[Nudge]:
     due = _readout_date(poc)
     if day.today != add_business_days(due, -READOUT_READY_BUSINESS_DAYS, holidays=poc.holidays):
         return []
-    pending = [c for c in poc.criteria if c.verdict == Verdict.pending]
+    scored = in_scope(poc)  # a criterion parked for Phase 2 is not read out
+    pending = [c for c in scored if c.verdict == Verdict.pending]
     head = f"Read-out in {READOUT_READY_BUSINESS_DAYS} business days ({_day(due)}): "
     if not pending:
-        text = head + f"all {plural(len(poc.criteria), 'criterion')} are marked. Prepare it."
+        text = head + f"all {plural(len(scored), 'criterion')} are marked. Prepare it."
     else:
         named = "; ".join(quote(c.statement) for c in pending[:READOUT_READY_NAMED])
         more = len(pending) - READOUT_READY_NAMED
         tail = f"; and {more} more" if more > 0 else ""
         text = (
-            head + f"{len(pending)} of {len(poc.criteria)} criteria still pending: "
+            head + f"{len(pending)} of {len(scored)} criteria still pending: "
             f"{named}{tail}. Mark each ✅ or ❌."
         )
     return [day.nudge(NudgeKind.readout_ready, text, subject=MilestoneKind.readout.value)]
@@ -276,6 +285,19 @@ def _sponsor_stalled_nudges(day: _Day) -> list[Nudge]:
     return [day.nudge(NudgeKind.sponsor_stalled, text)]
 
 
+def _exec_disengaged_nudges(day: _Day) -> list[Nudge]:
+    poc = day.poc
+    days = exec_disengaged_days(poc, day.today)
+    if days is None:
+        return []
+    names = ", ".join(s.label for s in poc.people(Role.exec_sponsor))
+    text = (
+        f"The executive sponsor ({names}) has not been in a meeting or call for {days} days. "
+        "Book 15 minutes with them before the read-out: a quiet executive is how deals stall."
+    )
+    return [day.nudge(NudgeKind.exec_disengaged, text)]
+
+
 def _champion_silent_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
     days = champion_silence(poc, day.today)
@@ -298,8 +320,13 @@ _NUDGE_RULES: tuple[Callable[[_Day], list[Nudge]], ...] = (
     _cadence_nudges,
     _exec_unbriefed_nudges,
     _sponsor_stalled_nudges,
+    _exec_disengaged_nudges,
     _champion_silent_nudges,
+    outcome_nudges,
+    auto_close_warning_nudges,
 )
+#: A paused POC hears only that it is paused: nothing in its deal channel (rule 11).
+_PAUSED_RULES: tuple[Callable[[_Day], list[Nudge]], ...] = (paused_nudges,)
 
 
 def _snoozed(nudge: Nudge, poc: Poc, today: date) -> bool:
@@ -318,17 +345,19 @@ def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR)
     """What to say about this POC today, for the local date in the POC's timezone.
 
     Nothing on weekends or public holidays, before the nudge hour local time (the
-    workspace's setting, else `nudge_hour`: the deployment's), or for a POC that is not live.
+    workspace's setting, else `nudge_hour`: the deployment's), or for a POC that is over; a
+    paused one gets only its weekly reminder.
     Cadence, sponsor and champion nudges apply only between start and end: once the end has
     passed without a read-out, the overrun nudge says it all. The list is in a fixed priority
     order so a combined message reads well.
     """
-    if poc.status not in LIVE_STATUSES:
+    if poc.status not in OPEN_STATUSES:
         return []
+    rules = _NUDGE_RULES if poc.status in LIVE_STATUSES else _PAUSED_RULES
     local = local_time(now, poc.tz)
     hour = poc.workspace.nudge_hour if poc.workspace.nudge_hour is not None else nudge_hour
     if not is_business_day(local.date(), holidays=poc.holidays) or local.hour < hour:
         return []
     day = _Day(poc=poc, now=now, today=local.date())
-    nudges = [n for rule in _NUDGE_RULES for n in rule(day) if not _snoozed(n, poc, day.today)]
+    nudges = [n for rule in rules for n in rule(day) if not _snoozed(n, poc, day.today)]
     return sorted(nudges, key=lambda n: NUDGE_PRIORITY.index(n.kind))

@@ -11,10 +11,12 @@ from bot.rules.calendar import local_today
 from bot.rules.defaults import MAX_USE_CASES, PULSE_WINDOW_DAYS
 from bot.rules.facts import (
     champion_silence,
+    in_scope,
     is_done,
     is_overrun,
     kickoff_date,
     latest_checkin,
+    scoped_use_cases,
     sponsor_engagement_dates,
     sponsor_stall_days,
 )
@@ -45,7 +47,7 @@ def criterion_scope_changes(
     if new_use_case is None:
         return ((ScopeChangeKind.criterion_added, statement),)
     changes = [(ScopeChangeKind.use_case_added, new_use_case)]
-    count = len(poc.use_cases) + 1
+    count = len(scoped_use_cases(poc)) + 1  # a parked use case no longer counts
     if count > MAX_USE_CASES:
         changes.append((ScopeChangeKind.too_many_use_cases, f"{count} use cases: {new_use_case}"))
     return tuple(changes)
@@ -133,7 +135,7 @@ def health(poc: Poc, now: datetime) -> Health:
     if (
         verdict == Go.at_risk
         or last_health == Health.yellow
-        or any(c.verdict == Verdict.failed for c in poc.criteria)
+        or any(c.verdict == Verdict.failed for c in in_scope(poc))
         or champion_silence(poc, today) is not None
     ):
         return Health.yellow

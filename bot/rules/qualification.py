@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from bot.domain import Poc, Role, Skin
 from bot.rules.defaults import MAX_USE_CASES, MIN_USE_CASES
-from bot.rules.facts import unbriefed_execs
+from bot.rules.facts import in_scope, scoped_use_cases, unbriefed_execs
 from bot.rules.lint import FLAG_WORDS
 from bot.text import day, plural, quote
 
@@ -107,7 +107,7 @@ def _skin_reasons(poc: Poc) -> list[Reason]:
 
 
 def _scope_reasons(poc: Poc) -> list[Reason]:
-    n = len(poc.use_cases)
+    n = len(scoped_use_cases(poc))  # a use case parked for Phase 2 is out of scope
     if n == 0:
         text = (
             "No use cases agreed. If they just want to see what it can do, offer a sandbox "
@@ -130,8 +130,8 @@ def _scope_reasons(poc: Poc) -> list[Reason]:
 
 
 def _criteria_reasons(poc: Poc) -> list[Reason]:
-    covered = {c.use_case_id for c in poc.criteria}
-    bare = [u.title for u in poc.use_cases if u.id not in covered]
+    covered = {c.use_case_id for c in in_scope(poc)}
+    bare = [u.title for u in scoped_use_cases(poc) if u.id not in covered]
     if not bare:
         return []
     names = "; ".join(quote(t) for t in bare)
@@ -151,14 +151,21 @@ _QUALIFICATION_RULES: tuple[Callable[[Poc], list[Reason]], ...] = (
 )
 
 
-def _timeframe_warning(poc: Poc) -> list[str]:
+def timeframe_warning(poc: Poc) -> str | None:
+    """Rule 8: a POC planned over the workspace's longest timeframe (at set-up, or once
+    extended)."""
     days, most = (poc.end - poc.start).days, poc.thresholds.max_timeframe_days
     if days <= most:
-        return []
-    return [
+        return None
+    return (
         f"The POC runs {days} days (over {most}): time kills all deals. "
         "Shorten it or split it into phases."
-    ]
+    )
+
+
+def _timeframe_warning(poc: Poc) -> list[str]:
+    warning = timeframe_warning(poc)
+    return [warning] if warning else []
 
 
 def _flagged_criteria_warning(poc: Poc) -> list[str]:

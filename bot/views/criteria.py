@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import Criterion, Poc, UseCase, Verdict, VerdictState
-from bot.rules import FLAG_WORDS, Lint, LintIssue
+from bot.rules import FLAG_WORDS, Lint, LintIssue, scoped_use_cases
 from bot.views.forms import State, checkbox, field, input_block, text_input, ticked
 from bot.views.text import clip, context, day, escape, option, plain, section, user
 from bot.views.values import modal_metadata
@@ -30,7 +30,8 @@ VERDICT_LINE = {
 
 
 def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any]:
-    options = [option(u.title, str(u.id)) for u in poc.use_cases[:99]]
+    # A use case parked for Phase 2 is out of this POC: no new criteria for it.
+    options = [option(u.title, str(u.id)) for u in scoped_use_cases(poc)[:99]]
     options.append(option("➕ A new use case (below)", NEW_USE_CASE))
     use_case: dict[str, Any] = {
         "type": "static_select",
@@ -102,7 +103,7 @@ def read_criterion(values: State, poc: Poc) -> tuple[CriterionForm | None, dict[
         errors["use_case"] = "Pick the use case this criterion proves."
     else:
         use_case_id = int(picked) if picked.isdigit() else -1
-        if use_case_id not in {u.id for u in poc.use_cases}:
+        if use_case_id not in {u.id for u in scoped_use_cases(poc)}:
             errors["use_case"] = "That use case is no longer part of this POC: pick another."
     statement = " ".join((field(values, "statement") or "").split())
     if not statement:

@@ -15,6 +15,12 @@ SUBCOMMANDS = (
     ("park <request>", "Park a scope request for Phase 2 (after the purchase)."),
     ("readout", "Post the final read-out and ask the sponsors to agree."),
     ("holidays [country]", "The public holidays this POC skips; a country code changes them."),
+    ("extend", "Move the end date out (a scope change, on the record); re-plans what is left."),
+    ("move", "Move one milestone to a new date; the later ones keep their order."),
+    ("pause [reason]", "Put the POC on hold: no reminders in the deal channel."),
+    ("resume", "Restart a paused POC, and shift its dates by the time on hold."),
+    ("close won|lost|no-decision [note]", "Close it with its outcome: the reminders stop."),
+    ("history", "Its audit trail, privately: who did what, and when."),
     ("help", "This list."),
 )
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from bot.domain import Nudge, NudgeKind, Poc
+from bot.views.lifecycle import OUTCOME_ACTIONS, OUTCOME_LABELS
 from bot.views.text import (
     MAX_MESSAGE_BLOCKS,
     actions,
@@ -30,16 +31,22 @@ T = TypeVar("T")
 #: A message is a context line, then a section and an actions block per nudge.
 NUDGES_PER_MESSAGE = (MAX_MESSAGE_BLOCKS - 1) // 2
 
+#: How a POC ended, closed from a nudge (handlers/lifecycle.py).
+OUTCOME_BUTTONS = tuple((OUTCOME_LABELS[o], action) for action, o in OUTCOME_ACTIONS.items())
 #: (label, action_id) of each nudge's own buttons; every nudge also gets [Snooze 1 day].
 BUTTONS: dict[NudgeKind, tuple[tuple[str, str], ...]] = {
     NudgeKind.cadence: (("Log check-in", "nudge_checkin"),),
-    NudgeKind.milestone: (("Mark done", "nudge_milestone_done"),),
+    NudgeKind.milestone: (("Mark done", "nudge_milestone_done"), ("Move date", "nudge_move_date")),
     NudgeKind.readout_ready: (("Post read-out", "nudge_readout"),),
-    NudgeKind.overrun: (("Post read-out", "nudge_readout"),),
+    NudgeKind.overrun: (("Post read-out", "nudge_readout"), ("Extend", "lifecycle_extend")),
     NudgeKind.scope_creep: (("Park for Phase 2", "scope_park"), ("Accept change", "scope_accept")),
     NudgeKind.exec_unbriefed: (("Log sponsor engagement", "nudge_sponsor"),),
     NudgeKind.sponsor_stalled: (("Log sponsor engagement", "nudge_sponsor"),),
     NudgeKind.champion_silent: (("Log sponsor engagement", "nudge_sponsor"),),
+    NudgeKind.exec_disengaged: (("Log sponsor engagement", "nudge_sponsor"),),
+    NudgeKind.paused: (("Resume", "lifecycle_resume"),),
+    NudgeKind.outcome_due: OUTCOME_BUTTONS,
+    NudgeKind.auto_close_warning: (*OUTCOME_BUTTONS, ("Extend", "lifecycle_extend")),
 }
 SNOOZE = ("Snooze 1 day", "nudge_snooze")
 
@@ -52,6 +59,10 @@ ICONS = {
     NudgeKind.exec_unbriefed: "🚨",
     NudgeKind.sponsor_stalled: "🚨",
     NudgeKind.champion_silent: "🔕",
+    NudgeKind.exec_disengaged: "🚨",
+    NudgeKind.paused: "⏸",
+    NudgeKind.outcome_due: "🏁",
+    NudgeKind.auto_close_warning: "⌛",
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import SPONSOR_ROLES, Poc, Role
-from bot.rules import score
+from bot.domain import SPONSOR_ROLES, Poc
+from bot.rules import in_scope, scoped_use_cases, score, with_exceptions
 from bot.views.kickoff import person_label
 from bot.views.status import criterion_line
 from bot.views.text import (
@@ -28,13 +28,15 @@ DISAGREE = "readout_disagree"
 
 
 def readout_blocks(poc: Poc) -> list[dict[str, Any]]:
-    s = score(poc.criteria)
+    """The pain, each criterion in scope with its result, Phase 2, and the question."""
+    scored = in_scope(poc)
+    s = score(scored)
     blocks: list[dict[str, Any]] = [header(f"Read-out: {poc.prospect}")]
     if poc.pain:
         quoted = "\n".join(f">{line}" for line in escape(poc.pain).splitlines())
         blocks.append(section(f"*The business pain we set out to solve*\n{quoted}"))
-    for uc in poc.use_cases:
-        mine = [c for c in poc.criteria if c.use_case_id == uc.id]
+    for uc in scoped_use_cases(poc):  # a parked use case is listed under Phase 2
+        mine = [c for c in scored if c.use_case_id == uc.id]
         lines = [criterion_line(c) for c in mine] or ["_no criteria were set_"]
         blocks.append(section(f"*{escape(uc.title)}*\n" + "\n".join(lines)))
     verdict = f"*Result:* ✅ {s.passed} of {s.total} criteria passed, ❌ {s.failed} failed"
@@ -47,45 +49,34 @@ def readout_blocks(poc: Poc) -> list[dict[str, Any]]:
         more = f"\n…and {len(poc.parked) - 20} more" if len(poc.parked) > 20 else ""
         blocks.append(section("*Parked for Phase 2 (after purchase)*\n" + "\n".join(items) + more))
     sponsors = ", ".join(person_label(poc, r) for r in SPONSOR_ROLES)
+    # With a criterion failed or pending, agreeing is "validated with exceptions" (and a note).
+    agree = (
+        "⚠️ Validated with exceptions"
+        if with_exceptions(poc)
+        else "✅ Agree — technically validated"
+    )
     ask = [
         section(
             "*Did we meet the success criteria we agreed together?* "
             f"Sponsors ({sponsors}): if yes, this is the technical validation sign-off."
         ),
         actions(
-            button(
-                "✅ Agree — technically validated", AGREE, button_value(poc.id), style="primary"
-            ),
+            button(agree, AGREE, button_value(poc.id), style="primary"),
             button("Something is missing", DISAGREE, button_value(poc.id)),
             block_id="readout_answer",
         ),
-        context("The SE or AE may record a sponsor's answer given in the meeting."),
+        context(
+            "The sign-off needs the champion and a business or executive sponsor. The SE or AE "
+            "can record an answer given in the meeting: click the first button."
+        ),
     ]
     # The question and its buttons must survive any trimming: fit the body around them.
     return [*fit_blocks(blocks, MAX_MESSAGE_BLOCKS - len(ask)), *ask]
 
 
 def readout_text(poc: Poc) -> str:
-    s = score(poc.criteria)
+    s = score(in_scope(poc))
     return f"Read-out for {escape(poc.prospect)}: {s.passed} of {s.total} criteria passed"
-
-
-def signoff_blocks(poc: Poc, *, sponsor_id: str) -> list[dict[str, Any]]:
-    return [section(signoff_text(poc, sponsor_id=sponsor_id))]
-
-
-def signoff_text(poc: Poc, *, sponsor_id: str) -> str:
-    ae = poc.person(Role.ae)
-    if ae and ae.user_id:
-        handover = f"Over to {user(ae.user_id)} for the commercial next steps."
-    elif ae and ae.name:
-        handover = f"Over to {escape(ae.name)} (AE) for the commercial next steps."
-    else:
-        handover = "The AE is not named yet: add them so the commercial steps have an owner."
-    return (
-        f"✅ {user(sponsor_id)} agreed: *technically validated*. The sign-off is recorded. "
-        + handover
-    )
 
 
 def disagree_blocks(*, user_id: str) -> list[dict[str, Any]]:

@@ -20,6 +20,13 @@ ACT_WORDS: dict[Act, str] = {
     Act.mark_done: "mark its milestones done",
     Act.resolve_scope: "park or accept its scope changes",
     Act.set_holidays: "change the public holidays it follows",
+    Act.close: "close it with its outcome",
+    Act.extend: "extend it",
+    Act.move_date: "move its milestones",
+    Act.pause: "pause it",
+    Act.resume: "resume it",
+    Act.see_history: "see its history",
+    Act.record_answer: "record an answer to its read-out",
 }
 
 

@@ -5,8 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.domain import MILESTONE_TITLES, Criterion, Health, Poc, ScopeResolution, Verdict
-from bot.rules import days_left, health, next_milestone, qualify, score, sponsor_pulse
+from bot.domain import (
+    MILESTONE_TITLES,
+    Criterion,
+    Health,
+    Poc,
+    ScopeResolution,
+    Status,
+    UseCase,
+    Verdict,
+)
+from bot.rules import (
+    days_left,
+    health,
+    in_scope,
+    is_closed,
+    local_today,
+    next_milestone,
+    paused_days,
+    qualify,
+    score,
+    sponsor_pulse,
+)
 from bot.views.kickoff import VERDICT_EMOJI
 from bot.views.text import (
     MAX_MESSAGE_BLOCKS,
@@ -43,24 +63,45 @@ def days_left_words(n: int) -> str:
     return f"{plural(n, 'day')} left"
 
 
-def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[dict[str, Any]]:
-    s = score(poc.criteria)
+def _state(poc: Poc, now: datetime, *, internal: bool) -> str:
+    """Where the POC stands: its health and days left, or on hold, or over."""
+    if is_closed(poc):
+        when = f" {day(local_today(poc.closed_at, poc.tz))}" if poc.closed_at else ""
+        outcome = f" — {poc.status.value.replace('_', ' ')}" if internal else ""
+        return f"🏁 *Closed*{when}{outcome}"
+    if poc.status == Status.paused:
+        days = paused_days(poc, local_today(now, poc.tz))
+        why = f": {escape(poc.pause_reason)}" if internal and poc.pause_reason else ""
+        return f"⏸ *Paused* for {plural(days, 'business day')}{why} (ends {day(poc.end)})"
     h = health(poc, now)
     nxt = next_milestone(poc, now)
     nxt_words = f"{MILESTONE_TITLES[nxt[0]]} {day(nxt[1])}" if nxt else "all milestones done"
+    return (
+        f"{HEALTH_EMOJI[h]} *{h.value.title()}* · {days_left_words(days_left(poc, now))} "
+        f"(ends {day(poc.end)}) · next: {nxt_words}"
+    )
+
+
+def _use_case_block(poc: Poc, uc: UseCase) -> dict[str, Any]:
+    mine = [c for c in poc.criteria if c.use_case_id == uc.id]
+    lines = [criterion_line(c) + (" · _parked_" if c.parked else "") for c in mine]
+    late = " · _added after kickoff_" if uc.added_after_kickoff else ""
+    if uc.parked:
+        late = " · _parked for Phase 2: not scored_"
+    body = "\n".join(lines) or "_no criteria yet: `/poc criteria`_"
+    return section(f"*{escape(uc.title)}*{late}\n{body}")
+
+
+def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[dict[str, Any]]:
+    s = score(in_scope(poc))
     blocks: list[dict[str, Any]] = [
         header(f"{poc.prospect} — POC status"),
         section(
-            f"{HEALTH_EMOJI[h]} *{h.value.title()}* · {days_left_words(days_left(poc, now))} "
-            f"(ends {day(poc.end)}) · next: {nxt_words}\n"
+            _state(poc, now, internal=internal) + "\n"
             f"*Criteria:* ✅ {s.passed} passed · ❌ {s.failed} failed · ⏳ {s.pending} pending"
         ),
     ]
-    for uc in poc.use_cases:
-        mine = [c for c in poc.criteria if c.use_case_id == uc.id]
-        lines = [criterion_line(c) for c in mine] or ["_no criteria yet: `/poc criteria`_"]
-        late = " · _added after kickoff_" if uc.added_after_kickoff else ""
-        blocks.append(section(f"*{escape(uc.title)}*{late}\n" + "\n".join(lines)))
+    blocks += [_use_case_block(poc, uc) for uc in poc.use_cases]
     open_changes = [c for c in poc.scope_changes if c.resolution == ScopeResolution.open]
     notes = []
     if open_changes:
@@ -86,6 +127,8 @@ def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[di
                 f"trend {pulse.trend}"
             ),
         ]
+    if is_closed(poc):  # history: nothing to log or add any more
+        return fit_blocks(blocks)
     buttons = actions(
         button("Log check-in", "status_checkin", button_value(poc.id), style="primary"),
         button("Add criterion", "status_criteria", button_value(poc.id)),
@@ -96,7 +139,9 @@ def status_blocks(poc: Poc, now: datetime, *, internal: bool = False) -> list[di
 
 
 def status_text(poc: Poc, now: datetime) -> str:
-    s = score(poc.criteria)
+    s = score(in_scope(poc))
+    if is_closed(poc):
+        return f"{escape(poc.prospect)}: closed · {s.passed} of {s.total} criteria passed"
     return (
         f"{escape(poc.prospect)}: {s.passed} passed, {s.failed} failed, {s.pending} pending · "
         f"{days_left(poc, now)} days left"

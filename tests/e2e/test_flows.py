@@ -109,11 +109,25 @@ async def test_readout_and_signoff_hands_over_to_the_ae(sb: Sandbox) -> None:
     assert "sponsors" in told[0].text
 
     await sb.client.click(CHAMPION, action_id="readout_agree", value=str(poc.id), message=readout)
-    signoff = await sb.next_post(DEAL, after=before + 1)
-    assert "technically validated" in signoff.text and f"<@{AE}>" in signoff.text
+    agreed = await sb.next_post(DEAL, after=before + 1)
+    assert agreed.thread_ts == readout.ts and "also needs a business or executive" in agreed.text
+    # The SE records the executive's answer given in the meeting: that completes it.
+    opened = len(sb.slack.opened)
+    await sb.client.click(SE, action_id="readout_agree", value=str(poc.id), message=readout)
+    (modal,) = await sb.slack.wait_for(lambda: sb.slack.opened[opened:])
+    exec_option = next(
+        o["value"]
+        for b in modal["blocks"]
+        if b.get("block_id") == "who"
+        for o in b["element"]["options"]
+        if o["value"].startswith("exec_sponsor:")
+    )
+    assert await sb.submit(SE, modal, {"who": exec_option, "held_on": "today"}) == {}
+    signoff = await sb.next_post(DEAL, after=before + 2)
+    assert "Technically validated" in signoff.text and f"<@{AE}>" in signoff.text
     assert signoff.thread_ts == readout.ts
     poc = await load(sb, poc.id)
-    assert poc.status == Status.readout
+    assert poc.status == Status.readout and poc.signed_off_at is not None
     assert poc.milestone(MilestoneKind.signoff).done_at is not None  # type: ignore[union-attr]
     assert poc.milestone(MilestoneKind.readout).done_at is not None  # type: ignore[union-attr]
 

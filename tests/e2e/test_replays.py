@@ -84,8 +84,10 @@ async def test_a_replayed_readout_and_agreement_count_once(sb: Sandbox) -> None:
     )
     await replayed(sb, interaction(agree), times=3)
     await settled()
-    signoffs = [m for m in sb.slack.posts(DEAL) if m.thread_ts == readout.ts]
-    assert len(signoffs) == 1 and f"<@{AE}>" in signoffs[0].text
+    replies = [m for m in sb.slack.posts(DEAL) if m.thread_ts == readout.ts]
+    # Said once; the champion alone does not sign it off (a sponsor must agree too).
+    assert len(replies) == 1 and f"<@{CHAMPION}> agreed" in replies[0].text
+    assert f"<@{AE}>" not in replies[0].text
     async with sb.db.session() as s:
         answers = (
             await s.exec(select(m.ReadoutAnswer).where(m.ReadoutAnswer.poc_id == poc.id))

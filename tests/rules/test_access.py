@@ -43,6 +43,15 @@ ALLOWED: dict[Act, set[str]] = {
     Act.resolve_scope: {"se", "ae"},
     Act.set_holidays: {"se", "ae"},
     Act.answer_readout: {"se", "ae", "champion", "business sponsor"},
+    # A POC's life is our side's: the prospect and the evaluators may not end, stretch or
+    # stop it, nor read its internal history.
+    Act.close: {"se", "ae"},
+    Act.extend: {"se", "ae"},
+    Act.move_date: {"se", "ae"},
+    Act.pause: {"se", "ae"},
+    Act.resume: {"se", "ae"},
+    Act.see_history: {"se", "ae"},
+    Act.record_answer: {"se", "ae"},
 }
 
 

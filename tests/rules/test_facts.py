@@ -14,7 +14,8 @@ from bot.domain import CheckinFormat, Engagement, EngagementKind, Role
 from bot.rules import briefs_exec, checkin_counts, engagement_counts, sponsor_engagement_dates
 from tests.rules.poc import FRI, MON, MON2, THU, TUE, at, call, make_poc
 
-SPONSORS = (Role.exec_sponsor, Role.business_sponsor, Role.champion)
+#: Whose presence makes a meeting count (rule 10): the business or executive sponsor.
+SPONSORS = (Role.exec_sponsor, Role.business_sponsor)
 
 
 @pytest.mark.parametrize("role", SPONSORS)
@@ -32,9 +33,11 @@ def test_a_meeting_that_counts(role: Role, kind: EngagementKind, counts: bool) -
     assert engagement_counts(kind, role) is counts
 
 
-@pytest.mark.parametrize("role", [Role.se, Role.ae, Role.evaluator])
-def test_our_own_people_are_not_sponsor_engagement(role: Role) -> None:
-    assert engagement_counts(EngagementKind.meeting, role) is False
+@pytest.mark.parametrize("role", [Role.se, Role.ae, Role.evaluator, Role.champion])
+def test_our_own_people_and_the_champion_alone_are_not_sponsor_engagement(role: Role) -> None:
+    """A call with only the champion is the POC's daily work, not the sponsors engaged."""
+    for kind in (EngagementKind.briefing, EngagementKind.meeting, EngagementKind.call):
+        assert engagement_counts(kind, role) is False
 
 
 @pytest.mark.parametrize(

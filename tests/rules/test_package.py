@@ -28,11 +28,14 @@ def test_the_modules_are_the_concerns() -> None:
         "calendar",
         "defaults",
         "facts",
+        "lifecycle",
         "lint",
         "nudges",
         "plan",
         "progress",
         "qualification",
+        "replan",
+        "signoff",
         "verdicts",
     ]
 

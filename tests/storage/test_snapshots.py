@@ -91,7 +91,7 @@ async def test_load_pocs_query_count_does_not_grow(db: Database) -> None:
             many = await snapshots.load_pocs(session=s, team_id="T1")
             for_many = len(statements)
     assert len(one) == 1 and len(many) == 12
-    assert for_one == for_many == 12  # 11 tables and the workspace settings
+    assert for_one == for_many == 13  # 12 tables and the workspace settings
 
 
 async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
@@ -104,7 +104,7 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
             outline = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id, outline=True)
             whole = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id)
     assert outline is not None and whole is not None
-    assert len(statements) == 4 + 12
+    assert len(statements) == 4 + 13  # the outline, then 12 tables and the workspace settings
     assert outline.use_cases == whole.use_cases and outline.milestones == whole.milestones
     assert outline.stakeholders == whole.stakeholders
     assert len(whole.criteria) == 1 and outline.criteria == ()

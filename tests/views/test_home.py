@@ -41,12 +41,20 @@ def test_one_poc() -> None:
     assert {b["value"] for b in buttons.values()} == {str(poc.id)}
 
 
-def test_a_finished_poc_shows_its_outcome() -> None:
-    view = home_view([make_poc(status=Status.won)], NOW)
+def test_a_finished_poc_shows_its_outcome_to_our_side_only() -> None:
+    view = home_view([make_poc(status=Status.won)], NOW, viewer="USE")
     check_view(view)
     text = texts(view)
-    assert "_won_" in text
+    assert "History" in str(view["blocks"]) and "_won_" in text
     assert "days left" not in text and "next:" not in text
+    champion = texts(home_view([make_poc(status=Status.won)], NOW, viewer="UCHAMP"))
+    assert "_closed_" in champion and "won" not in champion
+
+
+def test_a_paused_poc_says_so() -> None:
+    paused = make_poc(status=Status.paused, paused_at=NOW - timedelta(days=3))
+    text = texts(home_view([paused], NOW, viewer="USE"))
+    assert "⏸ _paused since Fri 13 Mar_" in text and "days left" not in text
 
 
 def test_live_pocs_come_first() -> None:

@@ -28,13 +28,16 @@ from bot.domain import (
     Engagement,
     EngagementKind,
     Health,
+    MilestoneKind,
     Nudge,
     NudgeKind,
     ParkedItem,
+    ReadoutAnswer,
     Role,
     ScopeChange,
     ScopeChangeKind,
     Stakeholder,
+    Status,
     Thresholds,
     UseCase,
     Verdict,
@@ -42,18 +45,23 @@ from bot.domain import (
     WorkspaceSettings,
 )
 from bot.rules import due_nudges, qualify
+from bot.rules import signoff as signoff_state
 from bot.views import (
     checkin,
     criteria,
     help,
+    history,
     holidays,
     home,
     kickoff,
+    lifecycle,
     nudges,
     poc_new,
     privacy,
     readout,
+    replan,
     settings,
+    signoff,
     sponsor,
 )
 from bot.views import status as status_view
@@ -67,6 +75,7 @@ from bot.views.text import (
     escape,
 )
 from storage import models as m
+from storage.history import Entry
 from tests.views.checks import check_blocks, check_view, mrkdwn_texts
 from tests.views.factories import AE, NOW, SE, START, TODAY, at, make_poc
 
@@ -243,8 +252,6 @@ def cases() -> dict[str, Callable[[], Any]]:
         "privacy.exposed_text": lambda: privacy.exposed_text(poc, "C" * 20, deleted=10_000),
         "readout.readout_blocks": lambda: readout.readout_blocks(poc),
         "readout.readout_text": lambda: readout.readout_text(poc),
-        "readout.signoff_blocks": lambda: readout.signoff_blocks(poc, sponsor_id="UCHAMP"),
-        "readout.signoff_text": lambda: readout.signoff_text(poc, sponsor_id="UCHAMP"),
         "readout.disagree_blocks": lambda: readout.disagree_blocks(user_id="UCHAMP"),
         "readout.disagree_text": lambda: readout.disagree_text(user_id="UCHAMP"),
         "sponsor.sponsor_modal": lambda: sponsor.sponsor_modal(poc),
@@ -255,6 +262,69 @@ def cases() -> dict[str, Callable[[], Any]]:
         "status.status_blocks": lambda: status_view.status_blocks(poc, NOW, internal=True),
         "status.status_text": lambda: status_view.status_text(poc, NOW),
         "status.status_modal": lambda: status_view.status_modal(poc, NOW, internal=True),
+        **life_cases(poc),
+    }
+
+
+def answers(poc: Any) -> Any:
+    """The champion's and an executive's agreement, with the longest notes and names."""
+    return replace(
+        poc,
+        readout_answers=(
+            ReadoutAnswer(Role.champion, True, NOW, user_id="UCHAMP", note=long(1000, "Ok ")),
+            ReadoutAnswer(
+                Role.exec_sponsor,
+                True,
+                NOW,
+                name=long(200, "Erin "),
+                recorded_by="USE",
+                note=long(1000, "Fine "),
+                exceptions=True,
+            ),
+        ),
+    )
+
+
+def trail() -> list[Entry]:
+    """Hundreds of facts of every kind, each quoting the longest text people can type."""
+    kinds = [
+        "created", "criterion_added", "vote", "vote_removed", "scope:use_case_added",
+        "scope_parked", "scope_accepted", "parked", "milestone_done", "readout_posted",
+        "agreed", "agreed_with_exceptions", "disagreed", "closed", "paused", "resumed",
+        "plan_shifted", "milestone_moved", "signed_off", "something_new",
+    ]  # fmt: skip
+    return [
+        Entry(at(TODAY), kind, "UCHAMP", long(1000, "passed "), long(500, "readout "))
+        for kind in kinds
+        for _ in range(20)
+    ]
+
+
+def life_cases(poc: Any) -> dict[str, Callable[[], Any]]:
+    """The life-cycle's builders: close, pause, resume, extend, move, sign-off, history."""
+    signed = answers(poc)
+    state = signoff_state(signed)
+    closed = replace(signed, status=Status.won, closed_at=NOW, closed_by="UAE")
+    moved = {MilestoneKind.readout: TODAY, MilestoneKind.signoff: TODAY}
+    return {
+        "lifecycle.outcome_blocks": lambda: lifecycle.outcome_blocks(
+            closed, Status.won, by="UAE", note=long(1000, "Signed "), today=TODAY
+        ),
+        "lifecycle.outcome_text": lambda: lifecycle.outcome_text(closed, Status.lost),
+        "lifecycle.resumed_blocks": lambda: lifecycle.resumed_blocks(poc, 260),
+        "lifecycle.new_plan_blocks": lambda: lifecycle.new_plan_blocks(
+            poc, title=long(200, "New "), end=TODAY, dates=moved, by="USE"
+        ),
+        "replan.extend_modal": lambda: replan.extend_modal(poc),
+        "replan.move_modal": lambda: replan.move_modal(poc, NOW, milestone=MilestoneKind.readout),
+        "history.history_blocks": lambda: history.history_blocks(poc, trail()),
+        "history.history_text": lambda: history.history_text(poc, trail()),
+        "signoff.agree_modal": lambda: signoff.agree_modal(poc),
+        "signoff.record_modal": lambda: signoff.record_modal(poc, exceptions=True),
+        "signoff.answer_text": lambda: signoff.answer_text(
+            signed, signed.readout_answers[-1], state
+        ),
+        "signoff.signed_off_text": lambda: signoff.signed_off_text(signed, state),
     }
 
 
@@ -346,7 +416,12 @@ def test_builder_within_slack_limits_and_inert(name: str) -> None:
     else:
         check_blocks(built)
     check_limits(built)
-    if name not in ("poc_new.new_poc_modal", "criteria.criteria_modal", "checkin.checkin_modal"):
+    if name not in (
+        "poc_new.new_poc_modal",
+        "criteria.criteria_modal",
+        "checkin.checkin_modal",
+        "replan.extend_modal",
+    ):
         check_inert(built)
 
 
@@ -373,6 +448,9 @@ COLUMNS = {
     ("checkin", "blockers"): m.Checkin.__table__.c.blockers,
     ("sponsor", "who"): m.Engagement.__table__.c.who,
     ("sponsor", "outcome"): m.Engagement.__table__.c.outcome,
+    ("extend", "reason"): m.ScopeChange.__table__.c.detail,
+    ("agree", "note"): m.ReadoutAnswer.__table__.c.note,
+    ("answer", "note"): m.ReadoutAnswer.__table__.c.note,
 }
 
 
@@ -383,6 +461,9 @@ def modals() -> dict[str, dict[str, Any]]:
         "criteria": criteria.criteria_modal(poc),
         "checkin": checkin.checkin_modal(poc),
         "sponsor": sponsor.sponsor_modal(poc),
+        "extend": replan.extend_modal(poc),
+        "agree": signoff.agree_modal(poc),
+        "answer": signoff.record_modal(make_poc(), exceptions=False),
     }
 
 

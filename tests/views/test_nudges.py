@@ -16,13 +16,26 @@ from tests.views.factories import AE, BUSINESS, CHAMPION, EVIL, EXEC, SE, TODAY,
 #: The contract with handlers/actions.py: each kind's own buttons, before [Snooze 1 day].
 OWN = {
     NudgeKind.cadence: [("Log check-in", "nudge_checkin")],
-    NudgeKind.milestone: [("Mark done", "nudge_milestone_done")],
+    NudgeKind.milestone: [("Mark done", "nudge_milestone_done"), ("Move date", "nudge_move_date")],
     NudgeKind.readout_ready: [("Post read-out", "nudge_readout")],
-    NudgeKind.overrun: [("Post read-out", "nudge_readout")],
+    NudgeKind.overrun: [("Post read-out", "nudge_readout"), ("Extend", "lifecycle_extend")],
     NudgeKind.scope_creep: [("Park for Phase 2", "scope_park"), ("Accept change", "scope_accept")],
     NudgeKind.exec_unbriefed: [("Log sponsor engagement", "nudge_sponsor")],
     NudgeKind.sponsor_stalled: [("Log sponsor engagement", "nudge_sponsor")],
     NudgeKind.champion_silent: [("Log sponsor engagement", "nudge_sponsor")],
+    NudgeKind.exec_disengaged: [("Log sponsor engagement", "nudge_sponsor")],
+    NudgeKind.paused: [("Resume", "lifecycle_resume")],
+    NudgeKind.outcome_due: [
+        ("Won", "lifecycle_won"),
+        ("Lost", "lifecycle_lost"),
+        ("No decision", "lifecycle_no_decision"),
+    ],
+    NudgeKind.auto_close_warning: [
+        ("Won", "lifecycle_won"),
+        ("Lost", "lifecycle_lost"),
+        ("No decision", "lifecycle_no_decision"),
+        ("Extend", "lifecycle_extend"),
+    ],
 }
 SUBJECTS = {
     NudgeKind.milestone: ("milestone:readout", "readout"),

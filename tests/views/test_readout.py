@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.domain import Criterion, Role, Stakeholder, UseCase, Verdict
 from bot.views.readout import (
     disagree_blocks,
     disagree_text,
     readout_blocks,
     readout_text,
-    signoff_blocks,
-    signoff_text,
 )
 from bot.views.text import escape
 from tests.views.checks import assert_escaped, check_blocks, elements, mrkdwn_texts
-from tests.views.factories import AE, CHAMPION, CRITERIA, EVIL, EVIL_ESCAPED, SE, make_poc
+from tests.views.factories import AE, CRITERIA, EVIL, EVIL_ESCAPED, SE, make_poc
 
 
 def texts(blocks: list[dict]) -> str:
@@ -56,7 +56,7 @@ def test_pending_criteria_are_called_out() -> None:
 
 
 def test_the_buttons() -> None:
-    poc = make_poc()
+    poc = make_poc(criteria=tuple(replace(c, verdict=Verdict.passed) for c in CRITERIA))
     buttons = {e["action_id"]: e for e in elements(readout_blocks(poc))}
     assert set(buttons) == {"readout_agree", "readout_disagree"}
     agree, disagree = buttons["readout_agree"], buttons["readout_disagree"]
@@ -111,30 +111,25 @@ def test_readout_text() -> None:
 # ---------------------------------------------------------------- sign-off and objection
 
 
-def test_signoff_hands_over_to_the_ae() -> None:
-    poc = make_poc()
-    blocks = signoff_blocks(poc, sponsor_id="UEXEC")
+def test_with_a_failed_or_pending_criterion_agreeing_is_with_exceptions() -> None:
+    # The factory's POC has a failed criterion and pending ones.
+    (agree,) = [
+        e for e in elements(readout_blocks(make_poc())) if e["action_id"] == "readout_agree"
+    ]
+    assert agree["text"]["text"] == "⚠️ Validated with exceptions"
+    assert "champion and a business or executive sponsor" in texts(readout_blocks(make_poc()))
+
+
+def test_a_parked_use_case_is_not_read_out_nor_scored() -> None:
+    base = make_poc()
+    poc = replace(base, use_cases=tuple(replace(u, parked=u.id == 3) for u in base.use_cases))
+    blocks = readout_blocks(poc)
     check_blocks(blocks)
-    text = signoff_text(poc, sponsor_id="UEXEC")
-    assert text in texts(blocks)
-    assert "<@UEXEC> agreed" in text
-    assert "technically validated" in text
-    assert "Over to <@UAE> for the commercial" in text
-
-
-def test_signoff_without_an_ae() -> None:
-    poc = make_poc(stakeholders=(SE, CHAMPION))
-    text = signoff_text(poc, sponsor_id="UCHAMP")
-    check_blocks(signoff_blocks(poc, sponsor_id="UCHAMP"))
-    assert "AE is not named" in text
-    assert "<@None>" not in text and "Over to" not in text
-
-
-def test_signoff_to_an_ae_outside_slack_names_them() -> None:
-    poc = make_poc(stakeholders=(SE, Stakeholder(Role.ae, name="Pat <!here>")))
-    text = signoff_text(poc, sponsor_id="UCHAMP")
-    assert "Over to Pat &lt;!here&gt; (AE)" in text
-    assert "not named" not in text
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert not any(s.startswith("*Alert on anomalies*") for s in sections)
+    # criteria 5 (pending) and 6 (passed) left with their use case: 2 of 4 passed
+    assert "2 of 4 criteria passed" in texts(blocks)
+    assert readout_text(poc) == "Read-out for Acme Corp: 2 of 4 criteria passed"
 
 
 def test_parked_items_are_listed_in_the_readout() -> None:

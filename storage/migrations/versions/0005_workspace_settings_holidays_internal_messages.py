@@ -1,7 +1,7 @@
 """workspace settings, a POC's holiday calendar, and the internal messages posted in channels
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlmodel  # noqa: F401
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
