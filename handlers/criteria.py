@@ -9,7 +9,14 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import Poc
-from bot.rules import Act, LintIssue, after_kickoff, criterion_scope_changes, lint_criterion
+from bot.rules import (
+    Act,
+    LintIssue,
+    after_kickoff,
+    criterion_scope_changes,
+    lint_criterion,
+    request_nudges,
+)
 from bot.views.criteria import (
     CALLBACK,
     CriterionForm,
@@ -25,6 +32,7 @@ from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.replies import tell_user
 from handlers.request import Command, Submission
+from handlers.threads import reply_in_thread
 from storage import snapshots, writes
 
 log = logging.getLogger(__name__)
@@ -67,8 +75,9 @@ async def submit_criterion(sub: Submission) -> None:
             return
         criterion_id, use_case_id = await _store(s, sub, poc, form, lint.warnings, late, now)
         # What parking a change takes out of scope: the new use case, else the criterion.
+        change_ids = []
         for kind, detail in changes:
-            await writes.add_scope_change(
+            change_id = await writes.add_scope_change(
                 session=s,
                 team_id=team_id,
                 poc_id=poc.id,
@@ -79,9 +88,10 @@ async def submit_criterion(sub: Submission) -> None:
                 use_case_id=use_case_id if form.use_case_id is None else None,
                 criterion_id=criterion_id if form.use_case_id is not None else None,
             )
+            change_ids.append(change_id)
     await sub.ack()
     async with deps.follow_ups:
-        await post_criterion(sub, poc_id=poc.id, criterion_id=criterion_id)
+        await post_criterion(sub, poc_id=poc.id, criterion_id=criterion_id, changes=change_ids)
 
 
 async def _store(
@@ -120,8 +130,11 @@ async def _store(
     return criterion_id, use_case_id
 
 
-async def post_criterion(sub: Submission, *, poc_id: int, criterion_id: int) -> None:
-    """Post the criterion in the deal channel and remember its message, where votes land."""
+async def post_criterion(
+    sub: Submission, *, poc_id: int, criterion_id: int, changes: list[int] | None = None
+) -> None:
+    """Post the criterion in the deal channel and remember its message, where votes land;
+    a new request it makes (`changes`: scope change ids) is asked about in its thread."""
     client, deps, team_id = sub.client, sub.deps, sub.team_id
     async with deps.db.session() as s:
         poc = await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
@@ -155,6 +168,16 @@ async def post_criterion(sub: Submission, *, poc_id: int, criterion_id: int) -> 
             criterion_id=criterion_id,
             channel_id=response["channel"],
             ts=response["ts"],
+        )
+    if changes and not poc.quiet:
+        now = deps.clock()
+        await reply_in_thread(
+            client,
+            deps,
+            poc=poc,
+            nudges=request_nudges(poc, now, changes),
+            thread_ts=str(response["ts"]),
+            now=now,
         )
 
 

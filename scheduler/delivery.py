@@ -32,10 +32,11 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.domain import Nudge, Poc, Role
+from bot.domain import Nudge, Poc
 from bot.privacy import ChannelInfo
-from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text, refusal_notice
-from scheduler.due import Due
+from bot.views.nudges import refusal_notice
+from scheduler.due import Due, is_user
+from scheduler.letters import Letter, all_letters, compose, owner_of
 from storage import sentlog
 from storage.db import Database
 from storage.sentlog import Claim, NudgeStatus
@@ -105,39 +106,6 @@ class Pacer:
                 self._last[channel] = time.monotonic()
 
 
-@dataclass
-class Letter:
-    """A POC's claimed nudges for one destination, in the order the rules rank them."""
-
-    poc: Poc
-    destination: str
-    items: list[tuple[Nudge, Claim]]
-
-    @property
-    def is_dm(self) -> bool:
-        return is_user(self.destination)
-
-
-def is_user(destination: str) -> bool:
-    """chat.postMessage to a user id posts in the app's DM with that user."""
-    return destination.startswith(("U", "W"))
-
-
-def letters(poc: Poc, nudges: Sequence[Nudge], claims: Sequence[Claim]) -> list[Letter]:
-    """Claims grouped by destination: the deal channel first, then internal ones."""
-    rank = {n.key: i for i, n in enumerate(nudges)}
-    by_key = {n.key: n for n in nudges}
-    grouped: dict[str, list[tuple[Nudge, Claim]]] = defaultdict(list)
-    for c in sorted(claims, key=lambda c: rank.get(c.key, len(rank))):
-        if c.key in by_key:
-            grouped[c.destination].append((by_key[c.key], c))
-    order = sorted(
-        grouped,
-        key=lambda d: (d != poc.channel_id, d != poc.internal_channel_id, is_user(d), d),
-    )
-    return [Letter(poc, d, grouped[d]) for d in order]
-
-
 class Delivery:
     def __init__(
         self,
@@ -156,9 +124,6 @@ class Delivery:
         self, due: Sequence[Due], claims: Sequence[Claim], now: datetime
     ) -> DeliveryReport:
         report = DeliveryReport()
-        mine: defaultdict[int, list[Claim]] = defaultdict(list)
-        for c in claims:
-            mine[c.poc_id].append(c)
         gate = asyncio.Semaphore(CONCURRENCY)
         # The sweep's `now`, moved on by the time delivery has taken: when each attempt was.
         started = time.monotonic()
@@ -166,59 +131,54 @@ class Delivery:
         def at() -> datetime:
             return now + timedelta(seconds=time.monotonic() - started)
 
-        async def one(d: Due) -> None:
-            claimed = mine.get(d.poc.id)
-            if not claimed:
-                return
+        async def one(letter: Letter) -> None:
             async with gate:
-                for letter in letters(d.poc, d.nudges, claimed):
-                    try:
-                        await self._deliver_letter(letter, at, report)
-                    except Exception:
-                        # One surprise must not stop the rest; its unfinished rows stay
-                        # retakeable (and are looked for in history before a retry).
-                        log.exception(
-                            "delivering POC %s to %s failed", d.poc.id, letter.destination
-                        )
-                        failed = await self._finish(
-                            [c for _, c in letter.items], NudgeStatus.failed, at(), error="internal"
-                        )
-                        report.failed += failed
+                try:
+                    await self._deliver_letter(letter, at, report)
+                except Exception:
+                    # One surprise must not stop the rest; its unfinished rows stay
+                    # retakeable (and are looked for in history before a retry).
+                    log.exception("delivering to %s failed", letter.destination)
+                    failed = await self._finish(
+                        letter.claims, NudgeStatus.failed, at(), error="internal"
+                    )
+                    report.failed += failed
 
-        await asyncio.gather(*(one(d) for d in due))
+        await asyncio.gather(*(one(x) for x in all_letters(due, claims)))
         return report
 
     async def _deliver_letter(
         self, letter: Letter, at: Callable[[], datetime], report: DeliveryReport
     ) -> None:
-        pending = letter.items
-        if any(c.attempts > 1 for _, c in pending):
+        if any(c.attempts > 1 for c in letter.claims):
             # Tried before: whatever that attempt posted is in the destination's history.
             try:
-                landed = await self._landed(letter.destination, [c.id for _, c in pending])
+                landed = await self._landed(letter.destination, [c.id for c in letter.claims])
             except Failed as e:
                 # Unable to look, so unable to know: posting again could post twice.
                 report.count_error(str(e))
                 # (Awaited first: `x += await …` would read x before other letters moved it.)
-                failed = await self._finish(
-                    [c for _, c in pending], NudgeStatus.failed, at(), error=str(e)
-                )
+                failed = await self._finish(letter.claims, NudgeStatus.failed, at(), error=str(e))
                 report.failed += failed
                 return
             for (ts, channel), ids in _by_message(landed).items():
                 await self._finish(ids, NudgeStatus.sent, at(), ts=ts, channel=channel)
                 report.sent += len(ids)
                 report.found += len(ids)
-            pending = [(n, c) for n, c in pending if c.id not in landed]
-        batches = nudge_batches(pending)
+            letter = Letter(
+                letter.destination,
+                [i for i in letter.items if i[2].id not in landed],
+                digest=letter.digest,
+            )
+        batches = letter.batches()
         for i, batch in enumerate(batches):
-            claims = [c for _, c in batch]
+            claims = [c for _, _, c in batch]
             try:
                 ts, channel = await self._post(letter, batch, part=(i + 1, len(batches)))
             except Refused as e:
                 report.count_error(e.error)
                 # The rest of this destination's messages would be refused the same way.
-                rest = [c for b in batches[i:] for _, c in b]
+                rest = [c for b in batches[i:] for _, _, c in b]
                 blocked = await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
                 report.blocked += blocked
                 if await self._block(letter, e.error, at()):
@@ -234,20 +194,20 @@ class Delivery:
             await self._finish(claims, NudgeStatus.sent, at(), ts=ts, channel=channel)
 
     async def _post(
-        self, letter: Letter, batch: list[tuple[Nudge, Claim]], *, part: tuple[int, int]
+        self, letter: Letter, batch: list[tuple[Poc, Nudge, Claim]], *, part: tuple[int, int]
     ) -> tuple[str, str]:
         """One attempt, never two: a failure may yet land. Returns (ts, channel)."""
-        nudges = [n for n, _ in batch]
         metadata = {
             "event_type": NUDGE_EVENT,
-            "event_payload": {"log_ids": [c.id for _, c in batch]},
+            "event_payload": {"log_ids": [c.id for _, _, c in batch]},
         }
+        text, blocks = compose(letter, batch, part)
         try:
             async with self.pacer.turn(letter.destination):
                 response = await self.client.chat_postMessage(
                     channel=letter.destination,
-                    text=nudge_text(letter.poc, nudges),
-                    blocks=nudge_blocks(letter.poc, nudges, part=part),
+                    text=text,
+                    blocks=blocks,
                     metadata=metadata,
                     unfurl_links=False,
                 )
@@ -312,37 +272,46 @@ class Delivery:
             )
 
     async def _block(self, letter: Letter, error: str, at: datetime) -> bool:
-        """Mark the destination blocked (the first time only) and tell its owner, once."""
-        poc, destination = letter.poc, letter.destination
+        """Mark the destination blocked for each POC of the letter (the first time only) and
+        tell each owner once."""
+        told, owners = False, set()
+        for poc in letter.pocs:
+            if not await self._mark_blocked(poc, letter.destination, error, at):
+                continue
+            owner = owner_of(poc, besides=letter.destination)
+            if owner is None:
+                log.warning(
+                    "POC %s: %s refuses (%s) and nobody can be told",
+                    poc.id,
+                    letter.destination,
+                    error,
+                )
+                continue
+            if owner in owners:
+                continue
+            owners.add(owner)
+            try:
+                text = refusal_notice(poc, letter.destination, is_dm=letter.is_dm, error=error)
+                await self.client.chat_postMessage(channel=owner, text=text)
+                told = True
+            except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
+                log.warning("could not tell %s that %s refuses: %s", owner, letter.destination, e)
+        return told
+
+    async def _mark_blocked(self, poc: Poc, destination: str, error: str, at: datetime) -> bool:
         async with self.db.transaction() as s:
             if destination == poc.channel_id:
-                first = await sentlog.block_delivery(
+                return await sentlog.block_delivery(
                     session=s, team_id=poc.team_id, poc_id=poc.id, error=error, now=at
                 )
-            else:
-                first = await sentlog.block_destination(
-                    session=s,
-                    team_id=poc.team_id,
-                    poc_id=poc.id,
-                    destination=destination,
-                    error=error,
-                    now=at,
-                )
-        if not first:
-            return False
-        owner = _owner(poc, besides=destination)
-        if owner is None:
-            log.warning(
-                "POC %s: %s refuses (%s) and nobody can be told", poc.id, destination, error
+            return await sentlog.block_destination(
+                session=s,
+                team_id=poc.team_id,
+                poc_id=poc.id,
+                destination=destination,
+                error=error,
+                now=at,
             )
-            return False
-        try:
-            text = refusal_notice(poc, destination, is_dm=letter.is_dm, error=error)
-            await self.client.chat_postMessage(channel=owner, text=text)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-            log.warning("could not tell %s that %s refuses: %s", owner, destination, e)
-            return False
-        return True
 
 
 def _by_message(landed: dict[int, tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
@@ -350,14 +319,6 @@ def _by_message(landed: dict[int, tuple[str, str]]) -> dict[tuple[str, str], lis
     for row_id, where in landed.items():
         grouped[where].append(row_id)
     return grouped
-
-
-def _owner(poc: Poc, *, besides: str) -> str | None:
-    """Who hears that a destination refuses: the SE, or the AE when it is the SE's DM."""
-    for person in (*poc.people(Role.se), *poc.people(Role.ae)):
-        if person.user_id and person.user_id != besides:
-            return person.user_id
-    return None
 
 
 def slack_error(e: SlackApiError) -> str:

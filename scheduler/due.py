@@ -16,6 +16,8 @@ from datetime import date, datetime, timedelta
 from bot.domain import Nudge, Poc, Status
 from bot.privacy import internal_targets
 from bot.rules import DEFAULT_NUDGE_HOUR, due_nudges
+from bot.rules.calendar import add_business_days
+from bot.rules.policy import LOOKBACK_DAYS, Said, Way, decide
 from storage import sentlog, snapshots
 from storage.db import Database
 from storage.sentlog import LogRow, NudgeStatus
@@ -40,6 +42,19 @@ class Due:
     blocked: frozenset[str] = frozenset()
     #: unplaced nudge key -> its destinations (channel ids, or user ids for DMs)
     destinations: dict[str, list[str]] = field(default_factory=dict)
+    #: unplaced nudge key -> which way the policy sends it, and the condition it is said under
+    ways: dict[str, Way] = field(default_factory=dict)
+    conditions: dict[str, str] = field(default_factory=dict)
+    #: due, but the policy keeps it back today (backed off, or the day's message is out)
+    held: list[Nudge] = field(default_factory=list)
+    #: destination -> local dates it got (or is getting) a message about this POC
+    told: dict[str, set[date]] = field(default_factory=dict)
+    #: (team, user) -> local dates the user got (or is getting) a digest: shared by all Dues
+    digests: Mapping[tuple[str, str], set[date]] = field(default_factory=dict)
+
+    def internal_way(self) -> bool:
+        """Some unplaced nudge goes the internal way."""
+        return any(self.ways.get(n.key) == Way.internal for n in self.unplaced)
 
 
 async def plan(
@@ -53,23 +68,67 @@ async def plan(
     if now.tzinfo is None:
         raise ValueError("sweep needs an aware `now`")
     teams = sorted(teams)
-    # Local dates run from UTC-12 to UTC+14: yesterday's UTC date covers every POC's today.
-    since = (now - timedelta(days=1)).date()
+    # Local dates run from UTC-12 to UTC+14: yesterday's UTC date covers every POC's today;
+    # the policy looks further back, at what was said in the last weeks.
+    since = (now - timedelta(days=LOOKBACK_DAYS + 1)).date()
     with gc_paused():
         async with db.session() as s:
             pocs = await snapshots.load_pocs(session=s, team_ids=teams)
             rows = await sentlog.sent_log(session=s, team_ids=teams, since=since)
             refusing = await sentlog.blocked_destinations(session=s, team_ids=teams)
         logged: defaultdict[tuple[int, str, date], list[LogRow]] = defaultdict(list)
+        said: defaultdict[int, list[LogRow]] = defaultdict(list)
+        digests: defaultdict[tuple[str, str], set[date]] = defaultdict(set)
         for row in rows:
             logged[(row.poc_id, row.key, row.local_date)].append(row)
+            said[row.poc_id].append(row)
+            if _counts(row, now) and is_user(row.destination):
+                digests[(row.team_id, row.destination)].add(row.local_date)
         found: list[Due] = []
         for poc in pocs:
             due = due_nudges(poc, now, nudge_hour=nudge_hour)
             if due:
                 blocked = frozenset(refusing.get(poc.id, ()))
-                found.append(_due(poc, due, logged, blocked, now))
+                d = _due(poc, due, logged, blocked, now)
+                _apply_policy(d, said.get(poc.id, []), now)
+                d.digests = digests
+                found.append(d)
     return found
+
+
+def is_user(destination: str) -> bool:
+    """chat.postMessage to a user id posts in the app's DM with that user."""
+    return destination.startswith(("U", "W"))
+
+
+def _counts(row: LogRow, now: datetime) -> bool:
+    """Was this row said (sent), or is it being said (claimed, or failed and to be retried)?"""
+    if row.status == NudgeStatus.sent:
+        return True
+    return (
+        row.status in (NudgeStatus.claimed, NudgeStatus.failed)
+        and row.local_date >= (now - timedelta(days=1)).date()
+    )
+
+
+def _apply_policy(d: Due, rows: Sequence[LogRow], now: datetime) -> None:
+    """Of the nudges no destination has today, the policy keeps back what it would not say."""
+    live = [r for r in rows if _counts(r, now)]
+    for r in live:
+        d.told.setdefault(r.destination, set()).add(r.local_date)
+    if not d.unplaced:
+        return
+    said = [Said(r.key, r.local_date, r.destination, r.condition, r.in_thread) for r in live]
+    today = d.unplaced[0].local_date
+    decisions = {x.nudge.key: x for x in decide(d.poc, d.unplaced, said, today)}
+    for n in list(d.unplaced):
+        x = decisions.get(n.key)
+        if x is None:
+            d.unplaced.remove(n)
+            d.nudges.remove(n)
+            d.held.append(n)
+        else:
+            d.ways[n.key], d.conditions[n.key] = x.way, x.condition
 
 
 def _due(
@@ -114,18 +173,44 @@ def place(due: Sequence[Due], shared: Mapping[str, bool | None]) -> None:
     for d in due:
         poc = d.poc
         for n in d.unplaced:
-            if not n.internal and not poc.quiet:
+            if d.ways.get(n.key, Way.internal) == Way.channel:
                 d.destinations[n.key] = [poc.channel_id]
                 continue
-            d.destinations[n.key] = internal_targets(
+            targets = internal_targets(
                 poc,
                 shared=shared.get(poc.channel_id),
                 # Quiet mode, or a paused POC: nothing in the deal channel, whoever can read it.
                 deal_channel_allowed=not poc.quiet and poc.status != Status.paused,
                 blocked=d.blocked,
             )
-            if not d.destinations[n.key]:
+            if not targets:
                 log.warning("POC %s: no destination may take internal nudge %s", poc.id, n.key)
+            d.destinations[n.key] = [t for t in targets if not _spoken_for(d, t, n.local_date)]
+        _hold_unplaced(d)
+
+
+def _spoken_for(d: Due, destination: str, today: date) -> bool:
+    """Has this internal destination had its message about the POC today, or (a digest)
+    had its one DM today, or this POC in yesterday's? Then today's news waits."""
+    told = d.told.get(destination, set())
+    if today in told:
+        return True
+    if is_user(destination) and d.poc.workspace.digest:
+        if today in d.digests.get((d.poc.team_id, destination), set()):
+            return True
+        # Each POC in a person's digest every other business day at most.
+        return add_business_days(today, -1, holidays=d.poc.holidays) in told
+    return False
+
+
+def _hold_unplaced(d: Due) -> None:
+    """A nudge every destination of which has spoken for today waits for the next day."""
+    for n in list(d.unplaced):
+        if d.destinations.get(n.key) == [] and d.ways.get(n.key) == Way.internal:
+            d.unplaced.remove(n)
+            d.nudges.remove(n)
+            d.held.append(n)
+            d.destinations.pop(n.key, None)
 
 
 @contextmanager

@@ -60,11 +60,6 @@ class SweepReport:
         )
 
 
-def _internal_way(d: Due) -> bool:
-    """Some unplaced nudge of this POC goes the internal way (internal, or in quiet mode)."""
-    return any(n.internal or d.poc.quiet for n in d.unplaced)
-
-
 async def sharing(
     client: AsyncWebClient, due: Sequence[Due], cache: ChannelInfo
 ) -> dict[str, bool | None]:
@@ -74,14 +69,14 @@ async def sharing(
     asked = {
         d.poc.channel_id
         for d in due
-        if _internal_way(d)
+        if d.internal_way()
         and not d.poc.quiet
         and not d.poc.internal_channel_id
         and d.poc.channel_id not in d.blocked
     } | {
         d.poc.internal_channel_id
         for d in due
-        if _internal_way(d)
+        if d.internal_way()
         and d.poc.internal_channel_id
         and d.poc.internal_channel_id not in d.blocked
     }
@@ -199,7 +194,15 @@ async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[sentlo
             now_in = await lifecycle.open_statuses(session=s, team_ids=teams)
         due = [d for d in due if now_in.get(d.poc.id) == d.poc.status]
     wanted = [
-        sentlog.NewClaim(d.poc.team_id, d.poc.id, n.key, n.kind.value, n.local_date, destination)
+        sentlog.NewClaim(
+            d.poc.team_id,
+            d.poc.id,
+            n.key,
+            n.kind.value,
+            n.local_date,
+            destination,
+            condition=d.conditions.get(n.key, ""),
+        )
         for d in due
         for n in d.unplaced
         for destination in d.destinations.get(n.key, ())
@@ -266,6 +269,10 @@ def describe(report: SweepReport, *, dry_run: bool) -> str:
             lines.append(f"  • {n.kind.value:<16} {where:<12} {n.text}")
         for n in due.handled:
             lines.append(f"  ✓ {n.kind.value:<16} already handled on {n.local_date}")
+        for n in due.held:
+            lines.append(
+                f"  · {n.kind.value:<16} kept back today (said lately, or the day's message is out)"
+            )
     if not report.plan and not report.life.closed:
         lines.append("Nothing is due.")
     return "\n".join(lines)

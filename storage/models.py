@@ -278,6 +278,11 @@ class NudgeLog(SQLModel, table=True):
     local_date: date
     #: where the nudge goes: a channel id, or a user id for a direct message
     destination: str = _str(32, default="")
+    #: the condition it was said under ("since|level", bot/rules/policy.py): an unchanged one
+    #: backs off, a worse one is said again
+    condition: str = _str(64, default="")
+    #: a threaded reply to what caused it: not the day's message in the deal channel
+    in_thread: bool = False
     status: str = _str(16, default="claimed")
     attempts: int = 0
     last_error: str | None = _str(200, default=None, nullable=True)

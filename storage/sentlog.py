@@ -46,8 +46,8 @@ STALE_CLAIM = timedelta(minutes=10)
 LATE_LANDING = timedelta(seconds=30)
 
 
-#: Rows per INSERT: 10 columns each, within asyncpg's and SQLite's 32,766 bound parameters.
-CLAIM_CHUNK = 3000
+#: Rows per INSERT: 12 columns each, within asyncpg's and SQLite's 32,766 bound parameters.
+CLAIM_CHUNK = 2500
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,9 @@ class LogRow:
     status: str
     claimed_at: datetime
     attempted_at: datetime | None
+    condition: str = ""
+    in_thread: bool = False
+    team_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class NewClaim:
     kind: str
     local_date: date
     destination: str
+    condition: str = ""
+    in_thread: bool = False
 
 
 def retakeable(row: LogRow, now: datetime) -> bool:
@@ -107,6 +112,9 @@ async def sent_log(*, session: AsyncSession, team_ids: Sequence[str], since: dat
             log.c.status,
             log.c.claimed_at,
             log.c.attempted_at,
+            log.c.condition,
+            log.c.in_thread,
+            log.c.team_id,
         ).where(log.c.team_id.in_(list(team_ids)), log.c.local_date >= since)
     )
     return [LogRow(*row) for row in rows.all()]
@@ -158,6 +166,8 @@ async def _insert_claims(
                 "kind": w.kind,
                 "local_date": w.local_date,
                 "destination": w.destination,
+                "condition": w.condition,
+                "in_thread": w.in_thread,
                 "status": NudgeStatus.claimed,
                 "attempts": 1,
                 "channel_id": None,

@@ -6,7 +6,7 @@ is snoozed, and ranks the rest by NUDGE_PRIORITY.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -106,16 +106,16 @@ _MILESTONE_ACTIONS = {
     MilestoneKind.scoping: "agree the use cases and criteria",
     MilestoneKind.kickoff: "provision the environment, hand over credentials, align teams",
     MilestoneKind.midpoint: "verify progress and unblock technical issues",
-    MilestoneKind.readout: "walk the criteria line by line with the executive buyer",
-    MilestoneKind.signoff: "record the technical validation sign-off",
-    MilestoneKind.commercial: "hand over to the AE for procurement and legal review",
+    MilestoneKind.readout: "go through the success criteria together, one by one",
+    MilestoneKind.signoff: "confirm the technical validation",
+    MilestoneKind.commercial: "agree the commercial next steps",
 }
 
 _SCOPE_CHANGE_WORDS = {
-    ScopeChangeKind.use_case_added: "a use case was added after kickoff",
-    ScopeChangeKind.criterion_added: "a criterion was added after kickoff",
-    ScopeChangeKind.end_date_moved: "the end date was pushed out",
-    ScopeChangeKind.too_many_use_cases: f"the POC has more than {MAX_USE_CASES} use cases",
+    ScopeChangeKind.use_case_added: "a use case was added",
+    ScopeChangeKind.criterion_added: "a criterion was added",
+    ScopeChangeKind.end_date_moved: "the end date moved",
+    ScopeChangeKind.too_many_use_cases: f"the POC now covers more than {MAX_USE_CASES} use cases",
 }
 
 
@@ -125,17 +125,20 @@ def _overrun_nudges(day: _Day) -> list[Nudge]:
         return []
     late = business_days_between(poc.end, day.today, holidays=poc.holidays)
     text = (
-        f"Time kills all deals: the POC ended {_day(poc.end)}, "
-        f"{plural(late, 'business day')} ago, with no read-out. "
-        "Schedule the read-out, or agree a new end date."
+        f"The POC's planned end was {_day(poc.end)} ({plural(late, 'business day')} ago) "
+        "and the read-out is not scheduled yet. Shall we set a read-out date, or agree a "
+        "new end date?"
     )
     return [day.nudge(NudgeKind.overrun, text)]
 
 
 def _scope_creep_text(change: ScopeChange) -> str:
-    what = _SCOPE_CHANGE_WORDS.get(change.kind, "the scope changed")
-    detail = f": {quote(change.detail, 120)}" if change.detail.strip() else ""
-    return f"Scope creep — {what}{detail}. Park it for Phase 2 (post-purchase), or accept it."
+    """Said where the prospect reads it: a question about their request, not a verdict."""
+    detail = quote(change.detail, 120) if change.detail.strip() else ""
+    if change.kind in (ScopeChangeKind.use_case_added, ScopeChangeKind.criterion_added):
+        return f"New request: {detail or 'an addition'} — shall we add it to Phase 2?"
+    what = _SCOPE_CHANGE_WORDS.get(change.kind, "the plan changed")
+    return f"Change to the plan: {what}{': ' + detail if detail else ''}. Shall we confirm it?"
 
 
 def _scope_creep_nudges(day: _Day) -> list[Nudge]:
@@ -151,6 +154,14 @@ def _scope_creep_nudges(day: _Day) -> list[Nudge]:
     return nudges
 
 
+def request_nudges(poc: Poc, now: datetime, change_ids: Collection[int]) -> list[Nudge]:
+    """The questions about scope changes just made (their ids), to be said at once in the
+    thread of what caused them: any day, any hour, as someone is there to read them."""
+    day = _Day(poc=poc, now=now, today=local_today(now, poc.tz))
+    wanted = {str(i) for i in change_ids}
+    return [n for n in _scope_creep_nudges(day) if n.subject in wanted]
+
+
 def _milestone_due_text(milestone: Milestone, today: date, holidays: frozenset[date]) -> str | None:
     """What to say about a milestone today, or None when today is not a reminder day."""
     title = MILESTONE_TITLES[milestone.kind]
@@ -161,8 +172,8 @@ def _milestone_due_text(milestone: Milestone, today: date, holidays: frozenset[d
     if today > due:
         late = business_days_between(due, today, holidays=holidays)
         return (
-            f"Overdue by {plural(late, 'business day')}: {title} was due {_day(due)}. "
-            f"Hold it ({action}) or move the date."
+            f"{title} was planned for {_day(due)} ({plural(late, 'business day')} ago): "
+            f"{action}. Shall we hold it this week, or move the date?"
         )
     if today == add_business_days(due, -1, holidays=holidays):
         when = "Tomorrow" if (due - today).days == 1 else f"Next business day ({_day(due)})"
@@ -217,8 +228,8 @@ def _readout_ready_nudges(day: _Day) -> list[Nudge]:
         more = len(pending) - READOUT_READY_NAMED
         tail = f"; and {more} more" if more > 0 else ""
         text = (
-            head + f"{len(pending)} of {len(scored)} criteria still pending: "
-            f"{named}{tail}. Mark each ✅ or ❌."
+            head + f"{len(pending)} of {len(scored)} criteria still open: "
+            f"{named}{tail}. Mark each ✅ or ❌ on its message."
         )
     return [day.nudge(NudgeKind.readout_ready, text, subject=MilestoneKind.readout.value)]
 
@@ -243,10 +254,7 @@ def _cadence_nudges(day: _Day) -> list[Nudge]:
         else f"no meeting or call since kickoff {_day(kickoff)}"
     )
     cadence = CADENCE_WORDS[poc.cadence].replace(" ", "-")  # "every-two-weeks cadence"
-    text = (
-        f"Check-in {status} ({cadence} cadence; {last_words}). "
-        "Hold a meeting or call: email doesn't count."
-    )
+    text = f"Check-in {status} ({cadence} cadence; {last_words}). Shall we book a call?"
     return [day.nudge(NudgeKind.cadence, text)]
 
 
@@ -330,8 +338,9 @@ _PAUSED_RULES: tuple[Callable[[_Day], list[Nudge]], ...] = (paused_nudges,)
 
 
 def _snoozed(nudge: Nudge, poc: Poc, today: date) -> bool:
-    """Snoozes are stored by nudge key ("milestone:readout"); a bare kind snoozes them all."""
-    until = [poc.snoozed_until.get(k) for k in (nudge.key, nudge.kind.value)]
+    """Snoozes are stored by nudge key ("milestone:readout"); a bare kind snoozes them all, and
+    "*" (the digest's [Snooze 1 day]) everything about the POC."""
+    until = [poc.snoozed_until.get(k) for k in (nudge.key, nudge.kind.value, "*")]
     return any(u is not None and u > today for u in until)
 
 

@@ -96,10 +96,15 @@ def nudge_batches(items: Sequence[T], per_message: int = NUDGES_PER_MESSAGE) -> 
 
 
 def nudge_blocks(
-    poc: Poc, nudges: Sequence[Nudge], *, part: tuple[int, int] | None = None
+    poc: Poc,
+    nudges: Sequence[Nudge],
+    *,
+    part: tuple[int, int] | None = None,
+    owner: str | None = None,
 ) -> list[dict[str, Any]]:
     """One message's blocks; `part` (1, 2) says "1 of 2" when the nudges span messages.
-    More nudges than NUDGES_PER_MESSAGE are trimmed: split them with `nudge_batches` first."""
+    More nudges than NUDGES_PER_MESSAGE are trimmed: split them with `nudge_batches` first.
+    `owner`: in the deal channel, whom each nudge names as the one who takes it on."""
     internal = any(n.internal for n in nudges)
     head = f"*{escape(poc.prospect)}* POC in <#{poc.channel_id}>"
     if internal:
@@ -109,7 +114,8 @@ def nudge_blocks(
     blocks: list[dict[str, Any]] = [context(head)]
     for n in nudges:
         icon = ICONS.get(n.kind, "•")
-        blocks.append(section(f"{icon} {safe_text(poc, n.text)}", block_id=f"text:{n.key}"))
+        named = f" — <@{owner}>" if owner else ""
+        blocks.append(section(f"{icon} {safe_text(poc, n.text)}{named}", block_id=f"text:{n.key}"))
         own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
         snooze = button(SNOOZE[0], SNOOZE[1], button_value(poc.id, n.key))
         blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))

@@ -32,6 +32,7 @@ def test_the_modules_are_the_concerns() -> None:
         "lint",
         "nudges",
         "plan",
+        "policy",
         "progress",
         "qualification",
         "replan",

@@ -49,6 +49,7 @@ from bot.rules import signoff as signoff_state
 from bot.views import (
     checkin,
     criteria,
+    digest,
     help,
     history,
     holidays,
@@ -243,6 +244,10 @@ def cases() -> dict[str, Callable[[], Any]]:
         "kickoff.verdict_blocks": lambda: kickoff.verdict_blocks(poc, q),
         "kickoff.verdict_text": lambda: kickoff.verdict_text(poc, q),
         "nudges.nudge_blocks": lambda: message,
+        "digest.digest_blocks": lambda: digest.digest_blocks(
+            [(replace(poc, id=i), found) for i in range(40)], NOW.date(), part=(1, 2)
+        ),
+        "digest.digest_text": lambda: digest.digest_text([(poc, found)] * 40),
         "nudges.nudge_text": lambda: nudges.nudge_text(poc, found),
         "nudges.acted_blocks": lambda: nudges.acted_blocks(
             message, key=found[0].key, note=f"✓ Parked by <@USE>: {escape(long(3000))}"
