@@ -109,7 +109,9 @@ async def found_by_a_sweep(sb: Sandbox) -> None:
     """Nobody tells the bot: another team's member is simply in the channel at the next sweep."""
     sb.slack.add_outsider(PROSPECT, "Pat Prospect")
     sb.slack.channels[INTERNAL].members.add(PROSPECT)
-    sb.clock.advance(days=1)
+    # Who can read it is asked before an alert goes there: two business days on (the
+    # back-off), when the unchanged alert is due again.
+    sb.clock.advance(days=2)
     await sweep_at(sb)
 
 
@@ -144,8 +146,9 @@ async def test_an_internal_channel_that_becomes_readable_is_emptied_and_retired(
     )
     assert len(notice) == 1 and "3 internal messages" in notice[0].text
 
-    # From now on: the alerts and notes by DM, nothing in the readable channel.
-    sb.clock.advance(days=1)
+    # From now on: the alerts and notes by DM, nothing in the readable channel (the unchanged
+    # alert two business days on: the back-off).
+    sb.clock.advance(days=2)
     await sweep_at(sb)
     await sponsor_note(sb)
     await sb.slack.wait_for(lambda: any("Sponsor" in str(m.blocks) for m in sb.slack.posts(AE)))

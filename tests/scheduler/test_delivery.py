@@ -152,8 +152,11 @@ async def test_a_channel_that_cannot_take_nudges_blocks_and_tells_the_se_once(
     # The next sweeps that day neither retry the channel, nor tell again, nor repeat the alert.
     again = await sweep(db, client, local(DAY, 9, 35), delivery=delivery)
     assert again.due == 0
-    # The next day the alert is due again: the DMs get it, the channel is left alone.
-    tomorrow = await sweep(db, client, local(date(2026, 10, 22), 9, 5), delivery=delivery)
+    # The next day the unchanged alert is backed off; two business days on it is said again:
+    # the DMs get it, the channel is left alone.
+    quiet = await sweep(db, client, local(date(2026, 10, 22), 9, 5), delivery=delivery)
+    assert quiet.due == 0
+    tomorrow = await sweep(db, client, local(date(2026, 10, 23), 9, 5), delivery=delivery)
     assert (tomorrow.due, tomorrow.delivery.sent) == (1, 2)
     assert len(alerts(SE)) == len(alerts(AE)) == 2
     assert len(told()) == 1

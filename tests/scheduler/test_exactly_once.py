@@ -121,8 +121,9 @@ async def test_the_se_dm_refused_for_four_sweeps_the_ae_gets_one_copy(
         assert statuses == {"CDEAL": "sent", AE: "sent", SE: "blocked"}
         (notice,) = [msg for msg in slack.posts(AE) if not msg.metadata]
         assert f"<@{SE}>" in notice.text and refusal in notice.text
-        await sweep(db, client, local(date(2026, 10, 22), 9, 5), delivery=delivery)
-        assert (len(alerts(slack, AE)), len(alerts(slack, SE))) == (2, 0)  # the AE's alone
+        # Two business days on (the back-off), the unchanged alert again: the AE's alone.
+        await sweep(db, client, local(date(2026, 10, 23), 9, 5), delivery=delivery)
+        assert (len(alerts(slack, AE)), len(alerts(slack, SE))) == (2, 0)
         assert len([msg for msg in slack.posts(AE) if not msg.metadata]) == 1
         assert len(to_se) == 1
 
@@ -181,14 +182,16 @@ async def test_a_refusing_internal_channel_is_blocked_once_and_its_alerts_go_by_
     assert len(alerts(slack, SE)) == len(alerts(slack, AE)) == 1
     again = await sweep(db, client, local(DAY, 9, 35), delivery=delivery)
     assert again.due == 0
-    await sweep(db, client, local(date(2026, 10, 22), 9, 5), delivery=delivery)
+    # Two business days on (the back-off), the unchanged alert again, by DM.
+    await sweep(db, client, local(date(2026, 10, 23), 9, 5), delivery=delivery)
     assert len(alerts(slack, SE)) == len(alerts(slack, AE)) == 2
     assert len([msg for msg in slack.posts(SE) if not msg.metadata]) == 1, "told once"
     # Invited back (member_joined_channel through the real server): the channel again.
     async with Sandbox(db, slack=slack) as sb:
         await sb.client.join(slack.bot_user_id, "CINT")
         await until_unblocked(db)
-        await sweep(db, client, local(date(2026, 10, 23), 9, 5), delivery=delivery)
+        # Its next message is two business days on (the back-off).
+        await sweep(db, client, local(date(2026, 10, 27), 9, 5), delivery=delivery)
     assert len(alerts(slack, "CINT")) == 1
     assert len(alerts(slack, SE)) == 2
 
@@ -299,7 +302,8 @@ async def test_kill_9_mid_delivery_then_sweeps_15_and_45_minutes_later_post_once
     for channel in ("C1", "C2"):
         assert len(alerts(slack, channel)) == 1
     for owner in (SE, AE):
-        assert len(alerts(slack, owner)) == 2  # one per POC
+        (digest,) = alerts(slack, owner)  # one digest, both POCs in it
+        assert len([b for b in digest.blocks if b.get("block_id", "")[:5] == "text:"]) == 2
     await assert_once_per_destination(db, slack)
 
 
