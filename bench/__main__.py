@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, faults, footprint, latency, sweep_scale
+from bench import delivery, faults, footprint, latency, noise, sweep_scale
 
 if __name__ == "__main__":
     print("## Request latency\n")
@@ -18,3 +18,5 @@ if __name__ == "__main__":
     faults.main()
     print("\n## Footprint of serve\n")
     footprint.main()
+    print("\n## Noise over four weeks\n")
+    noise.main()
