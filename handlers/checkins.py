@@ -11,8 +11,16 @@ import logging
 from slack_sdk.errors import SlackApiError
 
 from bot.rules import Act
-from bot.views.checkin import CALLBACK, checkin_blocks, checkin_modal, checkin_text, read_checkin
+from bot.views.checkin import (
+    CALLBACK,
+    checkin_blocks,
+    checkin_modal,
+    checkin_note,
+    checkin_text,
+    read_checkin,
+)
 from handlers.guard import Listeners
+from handlers.replies import tell_user
 from handlers.request import Command, Submission
 from storage import writes
 
@@ -51,6 +59,13 @@ async def submit_checkin(sub: Submission) -> None:
                 channel=poc.channel_id,
                 text=checkin_text(poc, checkin),
                 blocks=checkin_blocks(poc, checkin, logged_by=sub.user_id),
+            )
+            # The rating and how it counts are for our side only: to the SE, privately.
+            await tell_user(
+                sub.client,
+                user_id=sub.user_id,
+                channel_id=poc.channel_id,
+                text=checkin_note(checkin),
             )
     except SlackApiError as e:
         log.warning("posting the check-in for POC %s failed: %s", poc.id, e.response.get("error"))

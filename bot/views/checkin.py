@@ -136,21 +136,38 @@ def _past_date(
     return when
 
 
-def checkin_blocks(poc: Poc, checkin: CheckinInput, *, logged_by: str) -> list[dict[str, Any]]:
+def checkin_blocks(
+    poc: Poc, checkin: CheckinInput, *, logged_by: str, internal: bool = False
+) -> list[dict[str, Any]]:
+    """The check-in as posted. In the deal channel (`internal` False) the prospect reads it:
+    the SE's own health rating and how the check-in counts for the sponsor rules stay out
+    (they are in `/poc status`)."""
     who = ", ".join(user(a) for a in checkin.attendees) or "_not recorded_"
-    lines = [
+    head = (
         f"*Check-in* · {FORMAT_LABELS[checkin.format].split(' (')[0]} on {checkin.held_on:%a %d %b}"
-        f" · {HEALTH_LABELS[checkin.health]}",
+    )
+    lines = [
+        head + (f" · {HEALTH_LABELS[checkin.health]}" if internal else ""),
         f"*Summary:* {escape(checkin.summary)}",
     ]
     if checkin.blockers:
         lines.append(f"*Blockers:* {escape(checkin.blockers)}")
     notes = [f"Attendees: {who}", f"Logged by {user(logged_by)}"]
-    if checkin_counts(checkin.format, checkin.sponsor_present):
+    if internal and checkin_counts(checkin.format, checkin.sponsor_present):
         notes.append("Sponsor present: counts as sponsor engagement")
-    elif checkin.format not in LIVE_FORMATS:
+    elif internal and checkin.format not in LIVE_FORMATS:
         notes.append("Not a meeting or call: the cadence still wants one")
     return [section("\n".join(lines)), context(" · ".join(notes))]
+
+
+def checkin_note(checkin: CheckinInput) -> str:
+    """What the person who logged it reads privately: their rating and how it counts."""
+    note = f"Logged, rated {HEALTH_LABELS[checkin.health]} (only you see the rating)."
+    if checkin_counts(checkin.format, checkin.sponsor_present):
+        return note + " A sponsor was there: it counts as sponsor engagement."
+    if checkin.format not in LIVE_FORMATS:
+        return note + " Not a meeting or call: the check-in cadence still wants one."
+    return note
 
 
 def checkin_text(poc: Poc, checkin: CheckinInput) -> str:

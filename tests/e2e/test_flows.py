@@ -30,7 +30,11 @@ async def test_checkin_is_stored_and_posted(sb: Sandbox) -> None:
     before = len(sb.slack.posts(DEAL))
     assert await sb.submit(SE, view, answers) == {}
     posted = await sb.next_post(DEAL, after=before)
-    assert "410 GB/h" in posted.text and "sponsor engagement" in str(posted.blocks)
+    assert "410 GB/h" in posted.text
+    # The prospect reads the deal channel: the SE's rating and how it counts go to the SE alone.
+    assert "🟡" not in str(posted.blocks) and "sponsor engagement" not in str(posted.blocks)
+    (note,) = await sb.slack.wait_for(lambda: sb.slack.ephemerals(SE))
+    assert "🟡" in note.text and "counts as sponsor engagement" in note.text
     assert_inert([posted], "<!channel>", "<https://evil")
     (checkin,) = (await load(sb, poc.id)).checkins
     assert (checkin.format.value, checkin.sponsor_present, checkin.health.value) == (

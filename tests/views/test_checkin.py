@@ -208,7 +208,7 @@ def test_every_error_at_once() -> None:
 def test_checkin_blocks() -> None:
     poc = make_poc()
     checkin = make_input(blockers="VPN access", health=Health.yellow)
-    blocks = checkin_blocks(poc, checkin, logged_by="USE")
+    blocks = checkin_blocks(poc, checkin, logged_by="USE", internal=True)
     check_blocks(blocks)
     text = "\n".join(mrkdwn_texts(blocks))
     assert "Fri 13 Mar" in text
@@ -236,10 +236,20 @@ def test_only_a_meeting_or_call_with_a_sponsor_counts(
     fmt: CheckinFormat, present: bool, counts: bool
 ) -> None:
     checkin = make_input(format=fmt, sponsor_present=present)
-    blocks = checkin_blocks(make_poc(), checkin, logged_by="USE")
+    blocks = checkin_blocks(make_poc(), checkin, logged_by="USE", internal=True)
     check_blocks(blocks)
     text = "\n".join(mrkdwn_texts(blocks))
     assert ("counts as sponsor engagement" in text) is counts
+
+
+def test_the_deal_channel_sees_no_internal_rating_nor_how_it_counts() -> None:
+    checkin = make_input(health=Health.red, format=CheckinFormat.email)
+    blocks = checkin_blocks(make_poc(), checkin, logged_by="USE")
+    check_blocks(blocks)
+    text = "\n".join(mrkdwn_texts(blocks))
+    assert "Ingest passed." in text and "Logged by <@USE>" in text
+    for internal in ("🔴", "Off track", "sponsor engagement", "cadence"):
+        assert internal not in text
 
 
 def test_no_attendees_and_no_blockers() -> None:
