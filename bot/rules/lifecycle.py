@@ -161,7 +161,9 @@ def auto_close_due(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_H
     named, on a business day from the nudge hour (so the closing line comes in office hours).
     """
     local = local_time(now, poc.tz)
-    if poc.status not in LIVE_STATUSES or local.hour < nudge_hour:
+    # The workspace's nudge hour wins over the deployment's, as it does for the nudges.
+    hour = poc.workspace.nudge_hour if poc.workspace.nudge_hour is not None else nudge_hour
+    if poc.status not in LIVE_STATUSES or local.hour < hour:
         return False
     if not is_business_day(local.date(), holidays=poc.holidays):
         return False

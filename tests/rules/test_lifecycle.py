@@ -18,6 +18,7 @@ from bot.domain import (
     Role,
     Stakeholder,
     Status,
+    WorkspaceSettings,
 )
 from bot.rules import (
     Act,
@@ -150,6 +151,9 @@ def test_one_warning_five_business_days_before_the_poc_is_closed() -> None:
     assert day30.weekday() == 4 and not auto_close_due(warned, at(day30 + timedelta(days=1)))
     assert auto_close_due(warned, at(day30 + timedelta(days=3)))  # the Monday after
     assert not auto_close_due(replace(warned, status=Status.paused), at(day30))
+    # The workspace's nudge hour wins over the deployment's.
+    late = replace(warned, workspace=WorkspaceSettings(nudge_hour=11))
+    assert not auto_close_due(late, at(day30, 10)) and auto_close_due(late, at(day30, 11))
 
 
 def test_activity_after_the_warning_keeps_it_open() -> None:
