@@ -182,7 +182,8 @@ def test_cadence(
     (nudge,) = found
     assert (nudge.key, nudge.internal, nudge.local_date) == ("cadence", False, day)
     assert expected in nudge.text
-    assert "email doesn't count" in nudge.text
+    # Worded for the customer, who reads the deal channel: a question, no seller's rule.
+    assert nudge.text.endswith("Shall we book a call?") and "email" not in nudge.text
 
 
 def test_cadence_stops_after_the_readout_and_once_overrun() -> None:
@@ -200,8 +201,8 @@ def test_cadence_stops_after_the_readout_and_once_overrun() -> None:
         (WED2, None),
         (THU2, "Tomorrow: Mid-point check-in"),
         (FRI2, "Today: Mid-point check-in"),
-        (MON3, "Overdue by 1 business day: Mid-point check-in was due Fri 13 Mar"),
-        (date(2026, 3, 20), "Overdue by 5 business days"),
+        (MON3, "Mid-point check-in was planned for Fri 13 Mar (1 business day ago)"),
+        (date(2026, 3, 20), "(5 business days ago)"),
     ],
 )
 def test_milestone_reminders(day: date, expected: str | None) -> None:
@@ -254,7 +255,7 @@ def pending(n: int) -> tuple[Criterion, ...]:
     ("day", "criteria", "expected"),
     [
         (TUE4, (C_INGEST, C_DEPLOY), None),
-        (WED4, (C_INGEST, C_DEPLOY), "2 of 2 criteria still pending"),
+        (WED4, (C_INGEST, C_DEPLOY), "2 of 2 criteria still open"),
         (THU4, (C_INGEST, C_DEPLOY), None),
         (WED4, (*pending(7),), "Criterion number 5 within 1 hour; and 2 more"),
         (WED4, (replace(C_INGEST, verdict=Verdict.passed), C_DEPLOY), "1 of 2 criteria"),
@@ -407,10 +408,10 @@ def test_champion_silence_is_judged_in_the_pocs_timezone() -> None:
     ("changes", "day", "expected"),
     [
         ({}, END, None),
-        ({}, MON5, "ended Fri 27 Mar, 1 business day ago"),
+        ({}, MON5, "planned end was Fri 27 Mar (1 business day ago)"),
         ({}, date(2026, 4, 2), "4 business days ago"),
         ({"readout_posted_at": at(END)}, MON5, None),
-        ({"status": Status.readout}, MON5, "Time kills all deals"),
+        ({"status": Status.readout}, MON5, "Shall we set a read-out date"),
     ],
 )
 def test_overrun(changes: dict[str, Any], day: date, expected: str | None) -> None:
@@ -506,6 +507,44 @@ def test_nothing_is_due_on_a_public_holiday_and_counts_skip_it() -> None:
 def test_an_overdue_milestone_counts_business_days_without_holidays() -> None:
     poc = with_milestone(make_poc(), K.midpoint, due=MON2)
     (plain,) = of_kind(poc, FRI2, NudgeKind.milestone)
-    assert "Overdue by 4 business days" in plain.text
+    assert "(4 business days ago)" in plain.text
     (fewer,) = of_kind(replace(poc, holidays=frozenset({WED2})), FRI2, NudgeKind.milestone)
-    assert "Overdue by 3 business days" in fewer.text
+    assert "(3 business days ago)" in fewer.text
+
+
+# ---------------------------------------------------------------- words for the customer
+
+#: Seller sayings, jargon and internal ratings: never in a nudge the prospect may read.
+NOT_FOR_THE_CUSTOMER = (
+    "time kills",
+    "scope creep",
+    "executive buyer",
+    "email doesn't count",
+    "sponsor engagement",
+    "on track",
+    "at risk",
+    "off track",
+)
+
+
+def test_what_the_prospect_may_read_is_worded_for_them() -> None:
+    from bot.domain import ScopeChange
+
+    stalled = make_poc(
+        checkins=(),
+        stakeholders=(*make_poc().stakeholders[:3],),
+        scope_changes=tuple(
+            ScopeChange(i, kind, "SSO via Okta", at(MON2)) for i, kind in enumerate(ScopeChangeKind)
+        ),
+    )
+    said = [
+        n.text.lower()
+        for offset in range(45)
+        for n in due_nudges(stalled, at(MON + timedelta(days=offset)))
+        if not n.internal
+    ]
+    assert len({t[:20] for t in said}) >= 6  # milestones, cadence, read-out, requests, overrun
+    assert [t for t in said if any(w in t for w in NOT_FOR_THE_CUSTOMER)] == []
+    assert any(
+        t.startswith("new request: sso via okta — shall we add it to phase 2?") for t in said
+    )
