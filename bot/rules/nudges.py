@@ -46,6 +46,7 @@ from bot.rules.defaults import (
 from bot.rules.facts import (
     champion_silence,
     exec_disengaged_days,
+    in_alert_window,
     in_progress,
     in_scope,
     is_done,
@@ -252,7 +253,8 @@ def _cadence_nudges(day: _Day) -> list[Nudge]:
 
 def _exec_unbriefed_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
-    if day.today < kickoff_date(poc):
+    # Both of its texts, from kickoff through the end date: after it the overrun line speaks.
+    if not in_alert_window(poc, day.today):
         return []
     if poc.person(Role.exec_sponsor) is None:
         text = (
@@ -347,9 +349,10 @@ def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR)
     Nothing on weekends or public holidays, before the nudge hour local time (the
     workspace's setting, else `nudge_hour`: the deployment's), or for a POC that is over; a
     paused one gets only its weekly reminder.
-    Cadence, sponsor and champion nudges apply only between start and end: once the end has
-    passed without a read-out, the overrun nudge says it all. The list is in a fixed priority
-    order so a combined message reads well.
+    Cadence, executive, sponsor and champion alerts end with the end date (facts.py's
+    `in_progress`, `in_alert_window`, `sponsor_watch`): after it the overrun line (or, once
+    the read-out is posted, the outcome ask and the auto-close warning) says it all.
+    The list is in a fixed priority order so a combined message reads well.
     """
     if poc.status not in OPEN_STATUSES:
         return []
