@@ -173,11 +173,18 @@ def _milestone_due_text(milestone: Milestone, today: date, holidays: frozenset[d
 
 def _milestone_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
+    if is_overrun(poc, day.today):
+        return []  # no read-out after the end: the overrun line says it, once a day
     signoff = poc.milestone(MilestoneKind.signoff)
     order = list(MilestoneKind)
     nudges = []
     for milestone in sorted(poc.milestones, key=lambda m: (m.due, order.index(m.kind))):
         if is_done(milestone, day.now):
+            continue
+        # After the end the POC's own steps are history: only those planned after it
+        # (sign-off, commercial) are still reminded, else a mid-point left unticked is
+        # "overdue" every business day for ever.
+        if day.today > poc.end and milestone.due <= poc.end:
             continue
         if milestone.kind == MilestoneKind.readout and poc.readout_posted_at is not None:
             continue

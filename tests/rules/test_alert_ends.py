@@ -113,15 +113,35 @@ def test_the_windows(day: date, window: bool, watch: bool) -> None:
     assert sponsor_watch(replace(poc, readout_posted_at=at(MON)), day) is False
 
 
-def test_a_poc_that_ended_a_year_ago_with_no_exec_sponsor_is_not_alerted_about_people() -> None:
+def test_a_poc_that_ended_a_year_ago_with_no_exec_sponsor_gets_only_the_overrun_line() -> None:
+    """Its plan as planned: mid-point, read-out and sign-off never ticked. Lifecycle adds its
+    one warning before the auto-close (nothing has happened since the end)."""
     poc = make_poc(stakeholders=NO_EXEC)
-    kinds = [n.kind for n in due_nudges(poc, at(date(2027, 3, 29)))]
-    assert NudgeKind.overrun in kinds
-    people = {
-        NudgeKind.exec_unbriefed,
-        NudgeKind.sponsor_stalled,
-        NudgeKind.exec_disengaged,
-        NudgeKind.champion_silent,
-        NudgeKind.cadence,
-    }
-    assert not people & set(kinds)
+    for day in (MON5, date(2026, 9, 1), date(2027, 3, 29)):
+        kinds = [n.kind for n in due_nudges(poc, at(day)) if n.kind != NudgeKind.auto_close_warning]
+        assert kinds == [NudgeKind.overrun], day
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (END, {"midpoint"}),  # the end date: the POC's own steps still count
+        (MON5, {"signoff"}),  # Tue 31 Mar: "Tomorrow"
+        (date(2026, 3, 31), {"signoff"}),
+        (date(2026, 4, 1), {"signoff"}),  # overdue by 1
+    ],
+)
+def test_after_the_end_only_the_steps_planned_after_it_are_reminded(
+    day: date, expected: set[str]
+) -> None:
+    """Read out on the end date, the mid-point never ticked: after the end the mid-point is
+    history, the sign-off is not."""
+    poc = make_poc(readout_posted_at=at(END, 16))
+    subjects = {n.subject for n in due_nudges(poc, at(day)) if n.kind == NudgeKind.milestone}
+    assert subjects == expected
+
+
+def test_an_overrun_poc_hears_the_overrun_line_not_its_milestones() -> None:
+    poc = make_poc()
+    kinds = [n.kind for n in due_nudges(poc, at(MON5))]
+    assert kinds == [NudgeKind.overrun]
