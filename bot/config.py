@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"
     #: web processes `serve` starts (PostgreSQL only); Heroku's buildpack sets it per dyno size
     web_concurrency: int = Field(default=1, ge=1, le=64)
-    #: minutes between scheduler sweeps
+    #: minutes between scheduler sweeps, on the UTC clock (scheduler/clock.py's tick_minutes)
     sweep_minutes: int = Field(default=15, ge=1, le=24 * 60)
     #: local hour from which a POC's nudges go out, in the POC's timezone
     nudge_hour: int = Field(default=9, ge=0, le=23)

@@ -1,5 +1,10 @@
 """The one scheduler: a sweep every SWEEP_MINUTES, in `python -m bot clock` or inside `serve`.
 
+The ticks fall on the UTC clock, not on multiples of the interval from whenever the process
+started: with 15 minutes at :00, :15, :30 and :45, so a POC's 09:00 nudges go at 09:00, not at
+09:07 (every timezone's offset is a multiple of 15 minutes, so every local 09:00 is a tick).
+The clock also sweeps once as it starts.
+
 APScheduler 3 keeps jobs in memory and cannot share them between processes, so the clock is
 a singleton. On PostgreSQL a session-level advisory lock (`AdvisoryLock.sweep`), held on a
 connection of its own, makes a second clock wait (a rolling deploy, a scaled-up dyno) instead
@@ -18,7 +23,7 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings
@@ -42,6 +47,31 @@ LOCK_POLL_S = 5.0
 STOP_GRACE_S = 3.0
 
 
+#: The whole day, in minutes: the longest tick, and what a tick over an hour must divide.
+_DAY_MINUTES = 24 * 60
+
+
+def tick_minutes(sweep_minutes: int) -> int:
+    """The interval the clock keeps: `sweep_minutes` if ticks that far apart fall on the same
+    minutes every hour (it divides 60) or the same hours every day (a whole number of hours
+    dividing 24); else the longest such interval below it. So 45 sweeps every 30 minutes and
+    90 every hour: a sweep sooner than asked costs a query, one later is a late nudge."""
+    if sweep_minutes < 60:
+        return max(m for m in range(1, sweep_minutes + 1) if 60 % m == 0)
+    hours = min(sweep_minutes, _DAY_MINUTES) // 60
+    return 60 * max(h for h in range(1, hours + 1) if 24 % h == 0)
+
+
+def sweep_trigger(sweep_minutes: int) -> CronTrigger:
+    """Every `tick_minutes(sweep_minutes)` on the UTC clock, counted from midnight."""
+    minutes = tick_minutes(sweep_minutes)
+    if minutes < 60:
+        return CronTrigger(minute=f"*/{minutes}", timezone=UTC)
+    hours = minutes // 60
+    # Once a day is hour 0: cron refuses a step of 24 in the 24 hours 0–23.
+    return CronTrigger(hour=f"*/{hours}" if hours < 24 else 0, minute=0, timezone=UTC)
+
+
 class Clock:
     def __init__(
         self,
@@ -60,7 +90,7 @@ class Clock:
         self.channels = ChannelInfo()
         # Votes whose events were lost: once a day, within half of each tick's interval.
         self.reconciler = Reconciler(
-            db, self.client, budget=timedelta(minutes=settings.sweep_minutes / 2)
+            db, self.client, budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2)
         )  # type: ignore[arg-type]
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last: SweepReport | None = None
@@ -77,20 +107,28 @@ class Clock:
         self._waiting = asyncio.create_task(self._wait_for_lock())
 
     def _schedule(self) -> None:
-        minutes = self.settings.sweep_minutes
+        asked = self.settings.sweep_minutes
+        minutes = tick_minutes(asked)
+        if minutes != asked:
+            log.warning(
+                "SWEEP_MINUTES=%d does not divide the hour (or the day): sweeping every %d min "
+                "so that the sweeps fall on the clock",
+                asked,
+                minutes,
+            )
         self.scheduler.add_job(
             self.tick,
-            IntervalTrigger(minutes=minutes, timezone=UTC),
+            sweep_trigger(minutes),
             id=JOB_ID,
             replace_existing=True,
             # A sweep catches up on everything due today: running missed ones again is waste.
             coalesce=True,
             max_instances=1,
             misfire_grace_time=minutes * 60,
-            next_run_time=datetime.now(UTC),  # sweep at start, then every `minutes`
+            next_run_time=datetime.now(UTC),  # sweep at start, then on the clock's ticks
         )
         self.scheduler.start()
-        log.info("clock started: a sweep every %d min", minutes)
+        log.info("clock started: a sweep every %d min from 00:00 UTC, and one now", minutes)
 
     async def tick(self) -> SweepReport | None:
         self._sweeping = asyncio.current_task()

@@ -70,6 +70,7 @@ from bot.rules.facts import (
     checkin_counts,
     engagement_counts,
     exec_disengaged_days,
+    in_alert_window,
     in_progress,
     in_scope,
     is_done,
@@ -80,6 +81,7 @@ from bot.rules.facts import (
     scoped_use_cases,
     sponsor_engagement_dates,
     sponsor_stall_days,
+    sponsor_watch,
     unbriefed_execs,
 )
 from bot.rules.lifecycle import (
@@ -236,6 +238,7 @@ __all__ = [
     "extend_problem",
     "extended_plan",
     "health",
+    "in_alert_window",
     "in_progress",
     "in_scope",
     "insider",
@@ -274,6 +277,7 @@ __all__ = [
     "sponsor_engagement_dates",
     "sponsor_pulse",
     "sponsor_stall_days",
+    "sponsor_watch",
     "standing_answers",
     "status_after_pause",
     "timeframe_warning",

@@ -76,8 +76,21 @@ def unbriefed_execs(poc: Poc) -> tuple[Stakeholder, ...]:
 
 
 def in_progress(poc: Poc, today: date) -> bool:
-    """Between start and end with no read-out yet: when cadence and sponsor rules apply."""
+    """Between start and end with no read-out yet: when the cadence rule applies."""
     return poc.start <= today <= poc.end and poc.readout_posted_at is None
+
+
+def in_alert_window(poc: Poc, today: date) -> bool:
+    """From kickoff through the end date, both inclusive: when the executive-briefing alert
+    applies. After the end the overrun line (or the read-out and the POC's outcome) is what
+    matters; an alert with no end would be posted every business day for ever."""
+    return kickoff_date(poc) <= today <= poc.end
+
+
+def sponsor_watch(poc: Poc, today: date) -> bool:
+    """When the sponsor and champion alerts apply: within the alert window, until the
+    read-out is posted (the read-out is the meeting they were meant to bring about)."""
+    return in_alert_window(poc, today) and poc.readout_posted_at is None
 
 
 def is_overrun(poc: Poc, today: date) -> bool:
@@ -116,13 +129,13 @@ def sponsor_engagement_dates(poc: Poc, today: date) -> list[date]:
 def sponsor_stall_days(poc: Poc, today: date) -> int | None:
     """Calendar days without sponsor engagement when that is a stall (rule 6), else None.
 
-    Only during the POC and from kickoff + 7 days (the workspace's threshold): before that
-    a quiet week is not a stall.
+    Only from kickoff + 7 days (the workspace's threshold: before that a quiet week is not a
+    stall) through the end date, until the read-out (`sponsor_watch`).
     With no engagement at all the silence is counted from kickoff.
     """
     kickoff = kickoff_date(poc)
     stall = poc.thresholds.sponsor_stall_days
-    if not in_progress(poc, today) or (today - kickoff).days < stall:
+    if not sponsor_watch(poc, today) or (today - kickoff).days < stall:
         return None
     last = max(sponsor_engagement_dates(poc, today), default=None)
     days = (today - (last or kickoff)).days
@@ -131,11 +144,12 @@ def sponsor_stall_days(poc: Poc, today: date) -> int | None:
 
 def exec_disengaged_days(poc: Poc, today: date) -> int | None:
     """Days since the briefed executive sponsor was last in a meeting, call or briefing, once
-    that is EXEC_DISENGAGED_DAYS or more during the POC (counted from kickoff at the
-    earliest); else None. An executive nobody has briefed is another alert (exec_unbriefed).
+    that is EXEC_DISENGAGED_DAYS or more (counted from kickoff at the earliest) through the end
+    date, until the read-out (`sponsor_watch`); else None. An executive nobody has briefed is
+    another alert (exec_unbriefed).
     """
     execs = poc.people(Role.exec_sponsor)
-    if not execs or unbriefed_execs(poc) or not in_progress(poc, today):
+    if not execs or unbriefed_execs(poc) or not sponsor_watch(poc, today):
         return None
     zone = ZoneInfo(poc.tz)
     seen = [s.briefed_at.astimezone(zone).date() for s in execs if s.briefed_at]
@@ -154,10 +168,10 @@ def champion_silence(poc: Poc, today: date) -> int | None:
 
     Activity is a message or a reaction in the deal channel, a click on one of the POC's
     buttons, or any check-in (all formats: an email reply is still a reply). The count starts
-    at kickoff at the earliest.
+    at kickoff at the earliest and stops after the end date or the read-out (`sponsor_watch`).
     """
     champions = poc.people(Role.champion)
-    if not champions or not in_progress(poc, today):
+    if not champions or not sponsor_watch(poc, today):
         return None
     zone = ZoneInfo(poc.tz)
     seen = [c.last_seen_at.astimezone(zone).date() for c in champions if c.last_seen_at]

@@ -46,6 +46,7 @@ from bot.rules.defaults import (
 from bot.rules.facts import (
     champion_silence,
     exec_disengaged_days,
+    in_alert_window,
     in_progress,
     in_scope,
     is_done,
@@ -183,11 +184,18 @@ def _milestone_due_text(milestone: Milestone, today: date, holidays: frozenset[d
 
 def _milestone_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
+    if is_overrun(poc, day.today):
+        return []  # no read-out after the end: the overrun line says it, once a day
     signoff = poc.milestone(MilestoneKind.signoff)
     order = list(MilestoneKind)
     nudges = []
     for milestone in sorted(poc.milestones, key=lambda m: (m.due, order.index(m.kind))):
         if is_done(milestone, day.now):
+            continue
+        # After the end the POC's own steps are history: only those planned after it
+        # (sign-off, commercial) are still reminded, else a mid-point left unticked is
+        # "overdue" every business day for ever.
+        if day.today > poc.end and milestone.due <= poc.end:
             continue
         if milestone.kind == MilestoneKind.readout and poc.readout_posted_at is not None:
             continue
@@ -260,7 +268,8 @@ def _cadence_nudges(day: _Day) -> list[Nudge]:
 
 def _exec_unbriefed_nudges(day: _Day) -> list[Nudge]:
     poc = day.poc
-    if day.today < kickoff_date(poc):
+    # Both of its texts, from kickoff through the end date: after it the overrun line speaks.
+    if not in_alert_window(poc, day.today):
         return []
     if poc.person(Role.exec_sponsor) is None:
         text = (
@@ -356,9 +365,10 @@ def due_nudges(poc: Poc, now: datetime, *, nudge_hour: int = DEFAULT_NUDGE_HOUR)
     Nothing on weekends or public holidays, before the nudge hour local time (the
     workspace's setting, else `nudge_hour`: the deployment's), or for a POC that is over; a
     paused one gets only its weekly reminder.
-    Cadence, sponsor and champion nudges apply only between start and end: once the end has
-    passed without a read-out, the overrun nudge says it all. The list is in a fixed priority
-    order so a combined message reads well.
+    Cadence, executive, sponsor and champion alerts end with the end date (facts.py's
+    `in_progress`, `in_alert_window`, `sponsor_watch`): after it the overrun line (or, once
+    the read-out is posted, the outcome ask and the auto-close warning) says it all.
+    The list is in a fixed priority order so a combined message reads well.
     """
     if poc.status not in OPEN_STATUSES:
         return []

@@ -1,7 +1,8 @@
 """The scheduler's message: every nudge due for one POC in one sweep, each with its buttons.
 
 One message per POC per sweep (signal, not noise), unless its nudges would not fit in one:
-then as few messages as hold them all (`nudge_batches`), never a trimmed one. Button values
+then as few messages as hold them all (`nudge_batches`), never a trimmed one. A button shows
+once per message, on the first nudge that has it; [Snooze 1 day] is each nudge's own. Button values
 carry the POC id and the nudge key; handlers/actions.py checks the POC belongs to the
 clicking team.
 """
@@ -42,13 +43,20 @@ BUTTONS: dict[NudgeKind, tuple[tuple[str, str], ...]] = {
     NudgeKind.scope_creep: (("Park for Phase 2", "scope_park"), ("Accept change", "scope_accept")),
     NudgeKind.exec_unbriefed: (("Log sponsor engagement", "nudge_sponsor"),),
     NudgeKind.sponsor_stalled: (("Log sponsor engagement", "nudge_sponsor"),),
-    NudgeKind.champion_silent: (("Log sponsor engagement", "nudge_sponsor"),),
+    # A check-in of any format is the champion heard from again (facts.champion_silence).
+    NudgeKind.champion_silent: (("Log check-in", "nudge_checkin"),),
     NudgeKind.exec_disengaged: (("Log sponsor engagement", "nudge_sponsor"),),
     NudgeKind.paused: (("Resume", "lifecycle_resume"),),
     NudgeKind.outcome_due: OUTCOME_BUTTONS,
     NudgeKind.auto_close_warning: (*OUTCOME_BUTTONS, ("Extend", "lifecycle_extend")),
 }
 SNOOZE = ("Snooze 1 day", "nudge_snooze")
+#: Buttons about one thing in the POC, named by their value (a milestone, a scope change):
+#: the same button on another thing does something else. Every other button of BUTTONS acts
+#: on the whole POC (a modal, the read-out, the outcome), whichever nudge carries it.
+ABOUT_ONE_THING = frozenset(
+    {"nudge_milestone_done", "nudge_move_date", "scope_park", "scope_accept"}
+)
 
 ICONS = {
     NudgeKind.cadence: "🗓️",
@@ -95,6 +103,19 @@ def nudge_batches(items: Sequence[T], per_message: int = NUDGES_PER_MESSAGE) -> 
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def _own_buttons(poc: Poc, nudge: Nudge, shown: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """This nudge's own (label, action_id)s but those an earlier nudge of the message already
+    shows: two [Post read-out] in one message are noise. The message is in priority order,
+    so the most urgent nudge keeps the button. `shown` collects what this one shows."""
+    own = []
+    for label, action_id in BUTTONS.get(nudge.kind, ()):
+        target = value(poc, nudge, action_id) if action_id in ABOUT_ONE_THING else ""
+        if (action_id, target) not in shown:
+            shown.add((action_id, target))
+            own.append((label, action_id))
+    return own
+
+
 def nudge_blocks(
     poc: Poc,
     nudges: Sequence[Nudge],
@@ -112,11 +133,12 @@ def nudge_blocks(
     if part is not None and part[1] > 1:
         head += f" · {part[0]} of {part[1]}"
     blocks: list[dict[str, Any]] = [context(head)]
+    shown: set[tuple[str, str]] = set()
     for n in nudges:
         icon = ICONS.get(n.kind, "•")
         named = f" — <@{owner}>" if owner else ""
         blocks.append(section(f"{icon} {safe_text(poc, n.text)}{named}", block_id=f"text:{n.key}"))
-        own = [button(label, a, value(poc, n, a)) for label, a in BUTTONS.get(n.kind, ())]
+        own = [button(label, a, value(poc, n, a)) for label, a in _own_buttons(poc, n, shown)]
         snooze = button(SNOOZE[0], SNOOZE[1], button_value(poc.id, n.key))
         blocks.append(actions(*own, snooze, block_id=f"nudge:{n.key}"))
     return fit_blocks(blocks)

@@ -9,7 +9,17 @@ from bot.sandbox.harness import Sandbox
 from handlers.guard import settled
 from scheduler.due import plan
 from tests.e2e.conftest import CHAMPION, DEAL, SE
-from tests.e2e.life import MON, local, option_of, poc_on, react
+from tests.e2e.life import (
+    MON,
+    everything,
+    local,
+    nudge_keys,
+    opened_by,
+    option_of,
+    poc_on,
+    react,
+    sweep_on,
+)
 
 THU = MON + timedelta(days=3)  # three business days after kickoff: the champion is "silent"
 
@@ -64,3 +74,27 @@ async def test_a_champion_only_call_does_not_reset_the_sponsor_clock(sb: Sandbox
     assert await sb.submit(SE, view, {"who": business, "kind": "call", "held_on": "today"}) == {}
     await settled()
     assert "sponsor_stalled" not in await due_on(sb, stalled), "a business sponsor's call does"
+
+
+async def test_the_silent_champions_log_checkin_button_ends_the_silence(sb: Sandbox) -> None:
+    """The alert's own button opens the check-in modal; a check-in of any format (here an
+    email reply from the champion) is the champion heard from again."""
+    poc = await poc_on(sb)
+    before = len(everything(sb))
+    await sweep_on(sb, THU)
+    (alert,) = [m for m in everything(sb)[before:] if "champion_silent" in nudge_keys(m)]
+    block = next(b for b in alert.blocks if b.get("block_id") == "nudge:champion_silent")
+    ids = [e["action_id"] for e in block["elements"]]
+    assert "nudge_sponsor" not in ids and ids[-1] == "nudge_snooze"
+    # The cadence nudge is not due on Thursday: this alert is the first with [Log check-in].
+    assert ids[0] == "nudge_checkin", ids
+    value = block["elements"][0]["value"]
+    assert value == f"{poc.id}:champion_silent"
+
+    sb.clock.set(local(THU, 11))
+    view = await opened_by(sb, SE, action_id="nudge_checkin", value=value, message=alert)
+    assert view["callback_id"] == "poc_checkin", view["callback_id"]
+    answers = {"held_on": "today", "format": "email", "attendees": [CHAMPION], "summary": "Re"}
+    assert await sb.submit(SE, view, {**answers, "health": "green"}) == {}
+    await settled()
+    assert "champion_silent" not in await due_on(sb, THU + timedelta(days=1))

@@ -318,7 +318,8 @@ UNBRIEFED = (SE, CHAMPION, BUSINESS, replace(EXEC, briefed_at=None))
     [
         (UNBRIEFED, FRI_FEB27, None),  # the business day before kickoff
         (UNBRIEFED, MON, "pause until the executive is looped in"),
-        (UNBRIEFED, MON5, "Vic"),
+        (UNBRIEFED, END, "Vic"),
+        (UNBRIEFED, MON5, None),  # the end date has passed: the overrun line speaks
         ((SE, CHAMPION, BUSINESS), MON, "No executive sponsor named"),
         ((SE, CHAMPION, BUSINESS, EXEC), MON, None),
     ],

@@ -44,9 +44,10 @@ EXPECTED: dict[date, list[str]] = {
     # a week since the sponsor was last in a meeting (the 27 Oct check-in): stalled; the
     # champion's silence two business days on, unchanged
     date(2026, 11, 3): ["milestone:readout", "cadence", "sponsor_stalled", "champion_silent"],
-    date(2026, 11, 4): ["overrun", "milestone:readout", "milestone:signoff"],
-    # the overrun and the late read-out were said yesterday; the sign-off is due today
-    date(2026, 11, 5): ["milestone:signoff"],
+    # no read-out after the end: the overrun line alone (the read-out and sign-off reminders
+    # would only say it again), and the next day it backs off
+    date(2026, 11, 4): ["overrun"],
+    date(2026, 11, 5): [],
 }
 
 

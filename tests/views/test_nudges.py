@@ -22,7 +22,7 @@ OWN = {
     NudgeKind.scope_creep: [("Park for Phase 2", "scope_park"), ("Accept change", "scope_accept")],
     NudgeKind.exec_unbriefed: [("Log sponsor engagement", "nudge_sponsor")],
     NudgeKind.sponsor_stalled: [("Log sponsor engagement", "nudge_sponsor")],
-    NudgeKind.champion_silent: [("Log sponsor engagement", "nudge_sponsor")],
+    NudgeKind.champion_silent: [("Log check-in", "nudge_checkin")],
     NudgeKind.exec_disengaged: [("Log sponsor engagement", "nudge_sponsor")],
     NudgeKind.paused: [("Resume", "lifecycle_resume")],
     NudgeKind.outcome_due: [
