@@ -207,7 +207,9 @@ async def test_the_clock_reconciles_once_a_day_at_slacks_pace(sb: Sandbox) -> No
     await clock.tick()
     asked = [c for c in sb.slack.calls if c.method == "reactions.get"]
     assert [c.args["timestamp"] for c in asked] == [first.ts, second.ts]
-    assert asked[1].at - asked[0].at >= PACE * 0.99
+    # The stand-in records arrivals; the pacer spaces the starts, and a loaded machine moves
+    # an arrival by some milliseconds. Unpaced, the two would arrive within a few ms.
+    assert asked[1].at - asked[0].at >= PACE - 0.1
     assert await votes(sb.db, team, first) == [(CHAMPION, True)]
 
     sb.clock.advance(hours=6)
