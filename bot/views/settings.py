@@ -11,6 +11,7 @@ from bot.domain import Thresholds, WorkspaceSettings
 from bot.public_holidays import UnknownCalendar, describe, parse_calendar
 from bot.views.forms import State, field, input_block, select
 from bot.views.text import actions, button, context, option, plain, section
+from bot.workspace import is_user_group
 
 CALLBACK = "workspace_settings"
 OPEN = "home_settings"
@@ -97,7 +98,13 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
             optional=True,
             hint="Workspace admins and owners always may.",
         ),
-        input_block("managers", "Sales managers", _users("managers", ws.managers), optional=True),
+        input_block(
+            "managers",
+            "Sales managers",
+            _users("managers", tuple(u for u in ws.managers if not is_user_group(u))),
+            optional=True,
+            hint=_manager_hint(ws),
+        ),
     ]
     return {
         "type": "modal",
@@ -107,6 +114,18 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
         "close": plain("Cancel"),
         "blocks": [*blocks, context("Defaults are the product's: 7, 3 and 30 days.")],
     }
+
+
+def _manager_hint(ws: WorkspaceSettings) -> str:
+    """The user groups the setting names cannot be shown in a users select: said, and kept."""
+    groups = [g for g in ws.managers if is_user_group(g)]
+    if not groups:
+        return "They see every POC of the team in App Home, and a digest each Monday."
+    named = ", ".join(groups[:20])
+    return (
+        f"Also the members of user group {named} (kept when you save; change it with "
+        "`pocbot settings set managers`)."
+    )
 
 
 def _threshold(ws: WorkspaceSettings, name: str) -> int:
@@ -180,7 +199,11 @@ def read_settings(
             thresholds=Thresholds(**numbers),
             quiet_channels=frozenset(field(values, "quiet_channels") or []),
             admins=tuple(field(values, "admins") or []),
-            managers=tuple(field(values, "managers") or []),
+            # A user group (set from the command line) has no place in the users select: kept.
+            managers=(
+                *(field(values, "managers") or []),
+                *(g for g in ws.managers if is_user_group(g)),
+            ),
         ),
         {},
     )
