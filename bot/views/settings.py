@@ -98,13 +98,7 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
             optional=True,
             hint="Workspace admins and owners always may.",
         ),
-        input_block(
-            "managers",
-            "Sales managers",
-            _users("managers", tuple(u for u in ws.managers if not is_user_group(u))),
-            optional=True,
-            hint=_manager_hint(ws),
-        ),
+        _managers_input(ws),
     ]
     return {
         "type": "modal",
@@ -116,15 +110,19 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
     }
 
 
-def _manager_hint(ws: WorkspaceSettings) -> str:
-    """The user groups the setting names cannot be shown in a users select: said, and kept."""
+def _managers_input(ws: WorkspaceSettings) -> dict[str, Any]:
+    """The people named; the user groups named cannot be shown in a users select: they are
+    said, and kept (`read_settings`)."""
+    people = tuple(u for u in ws.managers if not is_user_group(u))
     groups = [g for g in ws.managers if is_user_group(g)]
-    if not groups:
-        return "They see every POC of the team in App Home, and a digest each Monday."
-    named = ", ".join(groups[:20])
-    return (
-        f"Also the members of user group {named} (kept when you save; change it with "
-        "`pocbot settings set managers`)."
+    hint = "They see every POC of the team in App Home, and a digest each Monday."
+    if groups:
+        hint = (
+            f"Also the members of user group {', '.join(groups[:20])} (kept when you save; "
+            "change it with `pocbot settings set managers`)."
+        )
+    return input_block(
+        "managers", "Sales managers", _users("managers", people), optional=True, hint=hint
     )
 
 
