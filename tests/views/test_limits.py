@@ -44,7 +44,7 @@ from bot.domain import (
     VerdictState,
     WorkspaceSettings,
 )
-from bot.rules import TeamFilter, due_nudges, qualify
+from bot.rules import Go, TeamFilter, WeekNews, due_nudges, qualify
 from bot.rules import signoff as signoff_state
 from bot.views import (
     checkin,
@@ -65,6 +65,7 @@ from bot.views import (
     signoff,
     sponsor,
     team,
+    team_digest,
 )
 from bot.views import status as status_view
 from bot.views.text import (
@@ -280,7 +281,15 @@ def team_cases(poc: Any) -> dict[str, Callable[[], Any]]:
         replace(closed, id=100 + i) for i in range(30)
     ]
     chosen = team.TeamState(page=2, filter=TeamFilter(se="USE", ae="UAE"))
+    news = WeekNews(
+        verdicts=tuple((replace(poc, id=i), Go.no_go) for i in range(100)),
+        overruns=tuple(replace(poc, id=i) for i in range(100)),
+        stalled=tuple((replace(poc, id=i), 10_000) for i in range(100)),
+        closed=tuple(replace(closed, id=i) for i in range(100)),
+    )
     return {
+        "team_digest.team_digest_blocks": lambda: team_digest.team_digest_blocks(news, TODAY),
+        "team_digest.team_digest_text": lambda: team_digest.team_digest_text(news, TODAY),
         "team.team_view": lambda: team.team_view(
             pocs,
             NOW,
