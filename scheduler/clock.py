@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.config import Settings
 from bot.deps import close_client, utc_now, web_client
 from bot.privacy import ChannelInfo
+from bot.rules import candidate_monday
 from bot.startup import open_database, stop_event
 from scheduler.delivery import Delivery
 from scheduler.managers import MondayDigests
@@ -170,13 +171,12 @@ class Clock:
     async def _monday(self, report: SweepReport | None) -> None:
         """The managers' Monday digest, for the teams the sweep served. Never raises: the
         next tick tries again."""
+        now = self.now()  # type: ignore[operator]
+        if candidate_monday(now) is None:
+            return  # most of the week: nothing to ask anyone
         try:
             teams = report.teams if report else [await team_of(self.client)]  # type: ignore[arg-type]
-            await self.digests.tick(
-                self.now(),  # type: ignore[operator]
-                teams=teams,
-                nudge_hour=self.settings.nudge_hour,
-            )
+            await self.digests.tick(now, teams=teams, nudge_hour=self.settings.nudge_hour)
         except Exception:
             log.exception("Monday digests failed; the next tick tries again")
 
