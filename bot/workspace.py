@@ -26,6 +26,8 @@ _FALSE = frozenset({"off", "false", "no", "0", "disabled"})
 #: Slack ids as typed or as Slack formats them in text: U123, <@U123>, <#C123|deal>.
 _USER = re.compile(r"^<?@?([UW][A-Z0-9]{2,30})(?:\|[^>]*)?>?$", re.IGNORECASE)
 _CHANNEL = re.compile(r"^<?#?([CG][A-Z0-9]{2,30})(?:\|[^>]*)?>?$", re.IGNORECASE)
+#: A user or a user group (S…), as typed or as Slack formats it: <!subteam^S123|@sales-mgrs>.
+_MEMBER = re.compile(r"^<?(?:@|!subteam\^)?([UWS][A-Z0-9]{2,30})(?:\|[^>]*)?>?$", re.IGNORECASE)
 #: A list longer than this is a paste gone wrong, not a team.
 MAX_LIST = 200
 
@@ -88,7 +90,12 @@ def _ids(pattern: re.Pattern[str], kind: str) -> Callable[[str], list[str]]:
 
 
 def _example(kind: str) -> str:
-    return "U012AB3CD,U045EF6GH" if kind == "user" else "C012AB3CD"
+    return {"user": "U012AB3CD,U045EF6GH", "channel": "C012AB3CD"}.get(kind, "U012AB3CD,S0123ABCD")
+
+
+def is_user_group(entry: str) -> bool:
+    """A user group's id (S…) in the `managers` setting: its members are managers."""
+    return entry.upper().startswith("S")
 
 
 def _calendar(text: str) -> str:
@@ -177,8 +184,9 @@ KEYS: dict[str, Key] = {
         ),
         Key(
             "managers",
-            "sales managers: they see every POC of the team",
-            _ids(_USER, "user"),
+            "sales managers: they see every POC of the team and a Monday digest "
+            "(user ids, or a user group's id S…)",
+            _ids(_MEMBER, "user or user group"),
             lambda ws, v: replace(ws, managers=tuple(v)),
             lambda ws: list(ws.managers),
             _listed,

@@ -19,6 +19,7 @@ from handlers import (
     scope,
     settings,
     sponsor,
+    team,
 )
 from handlers.guard import Listeners
 
@@ -38,6 +39,7 @@ FLOWS = (
     settings,
     actions,
     activity,
+    team,
 )
 
 

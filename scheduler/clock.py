@@ -29,10 +29,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.config import Settings
 from bot.deps import close_client, utc_now, web_client
 from bot.privacy import ChannelInfo
+from bot.rules import candidate_monday
 from bot.startup import open_database, stop_event
 from scheduler.delivery import Delivery
+from scheduler.managers import MondayDigests
 from scheduler.reconcile import Reconciler
-from scheduler.sweep import SweepReport, sweep
+from scheduler.sweep import SweepReport, sweep, team_of
 from storage import locks, replays
 from storage.db import Database, failure_reason, is_postgres
 
@@ -92,6 +94,8 @@ class Clock:
         self.reconciler = Reconciler(
             db, self.client, budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2)
         )  # type: ignore[arg-type]
+        # The sales managers' Monday digest, after the sweep (scheduler/managers.py).
+        self.digests = MondayDigests(db, self.client, default_tz=settings.default_tz)  # type: ignore[arg-type]
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last: SweepReport | None = None
         self._lock_conn: AsyncConnection | None = None
@@ -158,10 +162,23 @@ class Clock:
         except Exception:
             # The next tick tries again; the sent-log keeps what was claimed retakeable.
             log.exception("sweep failed")
+        await self._monday(report)
         # After the nudges, within the same stop grace: votes whose events were lost.
         await self.reconciler.tick(self.now())  # type: ignore[operator]
         await forget_old_requests(self.db, self.now())  # type: ignore[operator]
         return report
+
+    async def _monday(self, report: SweepReport | None) -> None:
+        """The managers' Monday digest, for the teams the sweep served. Never raises: the
+        next tick tries again."""
+        now = self.now()  # type: ignore[operator]
+        if candidate_monday(now) is None:
+            return  # most of the week: nothing to ask anyone
+        try:
+            teams = report.teams if report else [await team_of(self.client)]  # type: ignore[arg-type]
+            await self.digests.tick(now, teams=teams, nudge_hour=self.settings.nudge_hour)
+        except Exception:
+            log.exception("Monday digests failed; the next tick tries again")
 
     async def _take_lock(self) -> bool:
         """One attempt; a database that does not answer counts as "not yet"."""

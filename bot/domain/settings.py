@@ -30,7 +30,8 @@ class WorkspaceSettings:
     quiet_channels: frozenset[str] = frozenset()
     #: who may change these settings besides the workspace's own admins and owners
     admins: tuple[str, ...] = ()
-    #: sales managers: they see every POC of the team
+    #: sales managers: they see every POC of the team (App Home's Team view) and get a Monday
+    #: digest; user ids, and user groups' ids (S…) whose members are managers
     managers: tuple[str, ...] = ()
 
 

@@ -16,6 +16,7 @@ words for a date or a count) and the modules above it here:
     access               who may act
     lifecycle            ← access, facts: closed, paused, the outcome and the auto-close
     nudges               ← facts, lifecycle: what is due today (rules 5–9, 11)
+    team                 ← progress, qualification: the managers' Team view and Monday digest
 
 A new rule goes in the module of its concern, and its public names are re-exported here.
 """
@@ -160,6 +161,20 @@ from bot.rules.signoff import (
     standing_answers,
     with_exceptions,
 )
+from bot.rules.team import (
+    CLOSED_WITHIN_DAYS,
+    STANDINGS,
+    WORRYING,
+    TeamFilter,
+    WeekNews,
+    candidate_monday,
+    closed_for_team,
+    digest_monday,
+    live_for_team,
+    standing,
+    verdict_now,
+    week_news,
+)
 from bot.rules.verdicts import (
     FAIL_REACTIONS,
     PASS_REACTIONS,
@@ -175,6 +190,7 @@ __all__ = [
     "CADENCE_BUSINESS_DAYS",
     "CHAMPION_SILENT_BUSINESS_DAYS",
     "CHANNEL_MESSAGES_PER_WEEK",
+    "CLOSED_WITHIN_DAYS",
     "COMMERCIAL_AFTER_SIGNOFF_BUSINESS_DAYS",
     "DEFAULT_NUDGE_HOUR",
     "EXEC_DISENGAGED_DAYS",
@@ -199,6 +215,8 @@ __all__ = [
     "SIGNOFF_AFTER_READOUT_BUSINESS_DAYS",
     "SNOOZE_BUSINESS_DAYS",
     "SPONSOR_STALL_DAYS",
+    "STANDINGS",
+    "WORRYING",
     "Act",
     "Actor",
     "Decision",
@@ -211,8 +229,10 @@ __all__ = [
     "Score",
     "Signoff",
     "SponsorPulse",
+    "TeamFilter",
     "Today",
     "Way",
+    "WeekNews",
     "add_business_days",
     "after_kickoff",
     "answerer",
@@ -222,13 +242,16 @@ __all__ = [
     "backed_off",
     "briefs_exec",
     "business_days_between",
+    "candidate_monday",
     "champion_silence",
     "checkin_counts",
+    "closed_for_team",
     "condition",
     "criterion_scope_changes",
     "days_left",
     "decide",
     "default_milestones",
+    "digest_monday",
     "done_when_written",
     "draft",
     "due_nudges",
@@ -252,6 +275,7 @@ __all__ = [
     "last_live_checkin",
     "latest_checkin",
     "lint_criterion",
+    "live_for_team",
     "local_time",
     "local_today",
     "may",
@@ -278,10 +302,13 @@ __all__ = [
     "sponsor_pulse",
     "sponsor_stall_days",
     "sponsor_watch",
+    "standing",
     "standing_answers",
     "status_after_pause",
     "timeframe_warning",
     "unbriefed_execs",
+    "verdict_now",
+    "week_news",
     "who_may",
     "with_exceptions",
 ]

@@ -39,6 +39,7 @@ METHOD_SCOPES: dict[str, str | PerConversation | None] = {
     "auth.test": None,
     "team.info": "team:read",
     "users.info": "users:read",
+    "usergroups.users.list": "usergroups:read",
     "conversations.info": PerConversation("read"),
     "conversations.members": PerConversation("read"),
     "conversations.history": PerConversation("history"),

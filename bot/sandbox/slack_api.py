@@ -197,6 +197,8 @@ class SlackStandIn:
         self.bot_user_id = bot_user_id
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, User] = {bot_user_id: User(bot_user_id, "pocbot", is_bot=True)}
+        #: user groups (S…) -> their members' ids (usergroups.users.list)
+        self.usergroups: dict[str, list[str]] = {}
         self.messages: list[Message] = []
         self.views: dict[str, dict[str, Any]] = {}  # view id -> view as last opened/updated
         self.opened: list[dict[str, Any]] = []  # every views.open / push / update, in order
@@ -310,6 +312,10 @@ class SlackStandIn:
         """A member of another organisation (a Slack Connect member): users.info says their
         own team_id."""
         return self.add_user(user_id, name, team_id=team_id)
+
+    def add_usergroup(self, group_id: str, members: Iterable[str]) -> None:
+        """A user group (`@sales-managers`) of this workspace, with these members."""
+        self.usergroups[group_id] = list(members)
 
     def dm_id(self, user_id: str) -> str:
         """The id of the app's DM with a user ('D' + the user id's tail), created on demand."""
@@ -622,6 +628,12 @@ class SlackStandIn:
                 "profile": {"real_name": u.name, "display_name": u.name},
             }
         }
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = self.usergroups.get(str(args.get("usergroup") or ""))
+        if members is None:
+            raise SlackError("no_such_subteam")
+        return {"users": list(members)}
 
     def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"channel": self._channel(args.get("channel")).info(self.bot_user_id)}

@@ -40,11 +40,13 @@ def home_view(
     *,
     viewer: str | None = None,
     settings: list[dict[str, Any]] | None = None,
+    top: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """The POCs running (soonest end first), then the history of those closed (newest first);
     how each ended is said to our side (`viewer` the SE or AE), "closed" to anyone else.
-    `settings`: the workspace settings' blocks, at the end, for those who may change them."""
-    blocks: list[dict[str, Any]] = [header("Your POCs")]
+    `settings`: the workspace settings' blocks, at the end, for those who may change them.
+    `top`: blocks under the title (a manager's way back to the Team view)."""
+    blocks: list[dict[str, Any]] = [header("Your POCs"), *top]
     tail = settings or []
     if not pocs:
         blocks.append(

@@ -11,6 +11,7 @@ from bot.domain import Thresholds, WorkspaceSettings
 from bot.public_holidays import UnknownCalendar, describe, parse_calendar
 from bot.views.forms import State, field, input_block, select
 from bot.views.text import actions, button, context, option, plain, section
+from bot.workspace import is_user_group
 
 CALLBACK = "workspace_settings"
 OPEN = "home_settings"
@@ -97,7 +98,7 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
             optional=True,
             hint="Workspace admins and owners always may.",
         ),
-        input_block("managers", "Sales managers", _users("managers", ws.managers), optional=True),
+        _managers_input(ws),
     ]
     return {
         "type": "modal",
@@ -107,6 +108,22 @@ def settings_modal(ws: WorkspaceSettings, *, deployment_hour: int) -> dict[str, 
         "close": plain("Cancel"),
         "blocks": [*blocks, context("Defaults are the product's: 7, 3 and 30 days.")],
     }
+
+
+def _managers_input(ws: WorkspaceSettings) -> dict[str, Any]:
+    """The people named; the user groups named cannot be shown in a users select: they are
+    said, and kept (`read_settings`)."""
+    people = tuple(u for u in ws.managers if not is_user_group(u))
+    groups = [g for g in ws.managers if is_user_group(g)]
+    hint = "They see every POC of the team in App Home, and a digest each Monday."
+    if groups:
+        hint = (
+            f"Also the members of user group {', '.join(groups[:20])} (kept when you save; "
+            "change it with `pocbot settings set managers`)."
+        )
+    return input_block(
+        "managers", "Sales managers", _users("managers", people), optional=True, hint=hint
+    )
 
 
 def _threshold(ws: WorkspaceSettings, name: str) -> int:
@@ -180,7 +197,11 @@ def read_settings(
             thresholds=Thresholds(**numbers),
             quiet_channels=frozenset(field(values, "quiet_channels") or []),
             admins=tuple(field(values, "admins") or []),
-            managers=tuple(field(values, "managers") or []),
+            # A user group (set from the command line) has no place in the users select: kept.
+            managers=(
+                *(field(values, "managers") or []),
+                *(g for g in ws.managers if is_user_group(g)),
+            ),
         ),
         {},
     )

@@ -44,7 +44,7 @@ from bot.domain import (
     VerdictState,
     WorkspaceSettings,
 )
-from bot.rules import due_nudges, qualify
+from bot.rules import Go, TeamFilter, WeekNews, due_nudges, qualify
 from bot.rules import signoff as signoff_state
 from bot.views import (
     checkin,
@@ -64,6 +64,8 @@ from bot.views import (
     settings,
     signoff,
     sponsor,
+    team,
+    team_digest,
 )
 from bot.views import status as status_view
 from bot.views.text import (
@@ -268,6 +270,32 @@ def cases() -> dict[str, Callable[[], Any]]:
         "status.status_text": lambda: status_view.status_text(poc, NOW),
         "status.status_modal": lambda: status_view.status_modal(poc, NOW, internal=True),
         **life_cases(poc),
+        **team_cases(poc),
+    }
+
+
+def team_cases(poc: Any) -> dict[str, Callable[[], Any]]:
+    """The managers' Team view: the biggest POCs, live and closed, filters set, the settings."""
+    closed = replace(poc, status=Status.lost, closed_at=NOW, kickoff_verdict="NO-GO")
+    pocs = [replace(poc, id=i) for i in range(30)] + [
+        replace(closed, id=100 + i) for i in range(30)
+    ]
+    chosen = team.TeamState(page=2, filter=TeamFilter(se="USE", ae="UAE"))
+    news = WeekNews(
+        verdicts=tuple((replace(poc, id=i), Go.no_go) for i in range(100)),
+        overruns=tuple(replace(poc, id=i) for i in range(100)),
+        stalled=tuple((replace(poc, id=i), 10_000) for i in range(100)),
+        closed=tuple(replace(closed, id=i) for i in range(100)),
+    )
+    return {
+        "team_digest.team_digest_blocks": lambda: team_digest.team_digest_blocks(news, TODAY),
+        "team_digest.team_digest_text": lambda: team_digest.team_digest_text(news, TODAY),
+        "team.team_view": lambda: team.team_view(
+            pocs,
+            NOW,
+            state=chosen,
+            tail=settings.settings_blocks(busy_workspace(), deployment_hour=9),
+        ),
     }
 
 
