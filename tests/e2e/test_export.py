@@ -143,3 +143,13 @@ async def test_a_bad_period_or_another_workspace_is_answered_privately(sb: Sandb
     said = await said_privately(sb, CHAMPION, "export", team_id=PROSPECT_TEAM)
     assert said == "Exports are for the people of this workspace."
     assert sb.slack.calls_to("files.getUploadURLExternal") == []
+
+
+async def test_slack_refusing_the_upload_is_said_privately(sb: Sandbox) -> None:
+    await create_poc(sb)
+    sb.slack.fail_next("files.getUploadURLExternal", error="file_uploads_disabled")
+    said = await said_privately(sb, SE, f"export {PERIOD}")
+    assert said.startswith(
+        "I couldn't send the files to your DM (Slack said: file_uploads_disabled)."
+    )
+    assert sb.slack.files.shared() == [] and sb.slack.calls_to("files.completeUploadExternal") == []
