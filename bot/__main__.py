@@ -1,4 +1,4 @@
-"""pocbot: serve | clock | sweep | migrate | settings | demo  (`pocbot …` or `python -m bot …`)"""
+"""pocbot: serve | clock | sweep | migrate | settings | export | demo  (or `python -m bot …`)"""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -29,6 +30,13 @@ def _instant(text: str) -> datetime:
     except ValueError as e:
         raise argparse.ArgumentTypeError(f"not an ISO-8601 instant: {text!r}") from e
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"not a date like 2026-01-31: {text!r}") from e
 
 
 def _workers(text: str) -> int:
@@ -66,6 +74,18 @@ def parser(prog: str = "pocbot") -> argparse.ArgumentParser:
     change.add_argument("value", metavar="VALUE", nargs="+", help="e.g. 8, GB, off, U012AB3CD")
     for p_ in (show, change):
         p_.add_argument("--team", metavar="T", help="the Slack team id (default: the only one)")
+    export = sub.add_parser("export", help="POCs of a period as CSV, for a CRM or a spreadsheet")
+    export.add_argument("--since", type=_day, required=True, metavar="DATE", help="first day")
+    export.add_argument("--until", type=_day, metavar="DATE", help="last day (default: today)")
+    export.add_argument("--team", metavar="T", help="the Slack team id (default: the only one)")
+    export.add_argument("--out", type=Path, metavar="FILE", help="the POC file (default: stdout)")
+    export.add_argument(
+        "--criteria-out",
+        type=Path,
+        metavar="FILE",
+        help="the criteria file (default with --out: FILE's name + -criteria)",
+    )
+    export.add_argument("--now", type=_instant, help="as if it were this instant (ISO-8601)")
     demo = sub.add_parser("demo", help="a whole POC against a local Slack stand-in")
     demo.add_argument("--no-color", action="store_true")
     demo.add_argument("--json", action="store_true", help="print the raw record as JSON")
@@ -114,6 +134,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 name=getattr(args, "key", ""),
                 value=" ".join(getattr(args, "value", [])),
             )
+        )
+    elif args.command == "export":
+        from bot.export_command import run_export
+
+        return run_export(
+            settings,
+            since=args.since,
+            until=args.until,
+            team=args.team,
+            out=args.out,
+            criteria_out=args.criteria_out,
+            now=args.now,
         )
     elif args.command == "demo":
         from bot.demo import run_demo

@@ -15,6 +15,7 @@ from bot.views.help import help_blocks, help_text
 from handlers import (
     checkins,
     criteria,
+    export,
     holidays,
     lifecycle,
     poc_new,
@@ -55,6 +56,7 @@ ROUTES: dict[str, Route] = {
     "pause": Route(lifecycle.pause, writes=True),
     "resume": Route(lifecycle.resume, writes=True),
     "history": Route(lifecycle.show_history),
+    "export": Route(export.export_command),
 }
 
 

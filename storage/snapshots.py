@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,6 +103,9 @@ _CHILDREN: tuple[tuple[str, type[Any], tuple[Any, ...], Any], ...] = (
 )
 #: What an outline loads: enough to check a form, never to render or judge a POC.
 _OUTLINE = frozenset({"people", "use_cases", "milestones"})
+#: How far a local date can be from the UTC one (UTC-12 to UTC+14): a period's first day
+#: starts in UTC up to this much earlier somewhere on Earth.
+_WIDEST_OFFSET = timedelta(hours=14)
 
 
 async def load_pocs(
@@ -114,6 +118,7 @@ async def load_pocs(
     member: str | None = None,
     unblocked_only: bool = False,
     outline: bool = False,
+    period: tuple[date, date] | None = None,
 ) -> list[domain.Poc]:
     """Whole POCs as domain snapshots, in 12 queries whatever their number.
 
@@ -123,6 +128,9 @@ async def load_pocs(
     `outline` loads people, use cases and milestones only (4 queries), leaving the rest
     empty (the workspace's settings and the holidays too): enough to check a form before the
     ack, never to render or judge a POC.
+    `period` (first day, last day) keeps the POCs that may have run in it: started by its last
+    day and not closed before its first (in UTC, a day wide; the exact local-date test is
+    bot.views.export.in_period's).
     """
     if (team_id is None) == (team_ids is None):
         raise ValueError("load_pocs needs exactly one of team_id and team_ids")
@@ -134,6 +142,7 @@ async def load_pocs(
         statuses=statuses,
         member=member,
         unblocked_only=unblocked_only,
+        period=period,
     )
     rows = (await session.exec(sa.select(poc).where(*where).order_by(poc.c.id))).all()
     if not rows:
@@ -166,6 +175,7 @@ def _where(
     statuses: Sequence[str] | None,
     member: str | None,
     unblocked_only: bool,
+    period: tuple[date, date] | None = None,
 ) -> list[Any]:
     """The conditions on the POC table that `load_pocs`' arguments say."""
     poc = table(m.Poc)
@@ -185,6 +195,12 @@ def _where(
                 sa.select(sh.c.poc_id).where(sh.c.team_id == team_id, sh.c.user_id == member)
             )
         )
+    if period is not None:
+        first, last = period
+        # Closed on `first` in its own timezone: as early as 14 hours before it in UTC.
+        closed_from = datetime.combine(first, time.min, UTC) - _WIDEST_OFFSET
+        where.append(poc.c.start_date <= last)
+        where.append(sa.or_(poc.c.closed_at.is_(None), poc.c.closed_at >= closed_from))
     return where
 
 

@@ -58,6 +58,8 @@ METHOD_SCOPES: dict[str, str | PerConversation | None] = {
     "views.push": None,
     "views.update": None,
     "views.publish": None,
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 
 #: Methods called with the app-level token (Basic Information → App-Level Tokens).

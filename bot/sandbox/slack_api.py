@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from bot.sandbox.files import FileRefused, Files, UploadedFile
 from bot.sandbox.scopes import (
     APP_TOKEN_SCOPES,
     MANIFEST,
@@ -106,6 +107,7 @@ class Message:
     ephemeral_to: str | None = None  # set for chat.postEphemeral
     reactions: dict[str, list[str]] = field(default_factory=dict)
     edited: int = 0
+    files: list[str] = field(default_factory=list)  # ids of the files it shares
 
     def as_slack(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -204,6 +206,7 @@ class SlackStandIn:
         self.opened: list[dict[str, Any]] = []  # every views.open / push / update, in order
         self.home: dict[str, dict[str, Any]] = {}  # user id -> published App Home view
         self.responses: list[dict[str, Any]] = []  # what came to response_url
+        self.files = Files()  # uploads: files.getUploadURLExternal … completeUploadExternal
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         #: at most one post per channel this often (seconds); faster posts get 429
@@ -230,6 +233,7 @@ class SlackStandIn:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self.link.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -434,6 +438,17 @@ class SlackStandIn:
         await self._notify()
         return web.Response(text="ok")
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload URL (files.getUploadURLExternal's): the bytes, raw or multipart."""
+        if request.content_type.startswith("multipart/"):
+            parts = [v for v in (await request.post()).values() if isinstance(v, web.FileField)]
+            data = parts[0].file.read() if parts else b""
+        else:
+            data = await request.read()
+        status, text = self.files.receive(request.match_info["file_id"], data)
+        await self._notify()
+        return web.Response(status=status, text=text)
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _arguments(request)
@@ -458,6 +473,9 @@ class SlackStandIn:
             handler = getattr(self, "_" + method.replace(".", "_"))
             answer = handler(args)
             return web.json_response({"ok": True, **answer})
+        except FileRefused as e:
+            call.error = e.error
+            return web.json_response({"ok": False, "error": e.error})
         except SlackError as e:
             call.error = e.error
             return web.json_response({"ok": False, "error": e.error, **e.extra}, status=e.status)
@@ -753,6 +771,30 @@ class SlackStandIn:
         except KeyError:
             raise SlackError("message_not_found") from None
         return {"type": "message", "channel": channel.id, "message": message.as_slack()}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        upload = self.files.reserve(args)
+        url = f"http://127.0.0.1:{self.port}/upload/{upload.id}"
+        return {"upload_url": url, "file_id": upload.id}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Shared in `channel_id` (or the first of `channels`), `initial_comment` the message
+        that shows them (`Message.files`); without a channel the files stay private."""
+        where = args.get("channel_id") or str(args.get("channels") or "").split(",")[0]
+        channel = self._writable(where) if where else None
+        done: list[UploadedFile] = self.files.complete(
+            args.get("files"), channel.id if channel else None
+        )
+        if channel is not None and args.get("initial_comment"):
+            message = Message(
+                channel.id,
+                self._next_ts(),
+                self.bot_user_id,
+                str(args.get("initial_comment") or ""),
+            )
+            message.files = [f.id for f in done]
+            self.messages.append(message)
+        return {"files": [f.as_slack() for f in done]}
 
     def _open_view(self, args: dict[str, Any], *, how: str) -> dict[str, Any]:
         view = _json(args.get("view"))
