@@ -31,6 +31,7 @@ from bot.domain.settings import (
     Thresholds,
     WorkspaceSettings,
 )
+from bot.domain.templates import Template, TemplateCriterion, TemplateUseCase
 from bot.domain.words import (
     CADENCE_WORDS,
     CLOSED_STATUSES,
@@ -93,6 +94,9 @@ __all__ = [
     "Skin",
     "Stakeholder",
     "Status",
+    "Template",
+    "TemplateCriterion",
+    "TemplateUseCase",
     "Thresholds",
     "UseCase",
     "Verdict",

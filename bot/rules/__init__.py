@@ -16,6 +16,7 @@ words for a date or a count) and the modules above it here:
     access               who may act
     lifecycle            ← access, facts: closed, paused, the outcome and the auto-close
     nudges               ← facts, lifecycle: what is due today (rules 5–9, 11)
+    templates            ← facts, lint: what a template keeps, and what it offers a POC
 
 A new rule goes in the module of its concern, and its public names are re-exported here.
 """
@@ -160,6 +161,23 @@ from bot.rules.signoff import (
     standing_answers,
     with_exceptions,
 )
+from bot.rules.templates import (
+    MAX_TEMPLATE_NAME,
+    MAX_TEMPLATES,
+    REPLACE_FLAG,
+    BadTemplateName,
+    Harvest,
+    LeftOut,
+    Offer,
+    SaveRequest,
+    criterion_offers,
+    harvest,
+    may_change_template,
+    name_key,
+    save_request,
+    template_name,
+    use_case_lines,
+)
 from bot.rules.verdicts import (
     FAIL_REACTIONS,
     PASS_REACTIONS,
@@ -181,6 +199,8 @@ __all__ = [
     "FAIL_REACTIONS",
     "FLAG_WORDS",
     "LOOKBACK_DAYS",
+    "MAX_TEMPLATES",
+    "MAX_TEMPLATE_NAME",
     "MAX_TIMEFRAME_DAYS",
     "MAX_USE_CASES",
     "MIN_CRITERION_WORDS",
@@ -194,6 +214,7 @@ __all__ = [
     "PULSE_WINDOW_DAYS",
     "READOUT_READY_BUSINESS_DAYS",
     "READOUT_READY_NAMED",
+    "REPLACE_FLAG",
     "RULE_WHO",
     "SCOPING_LEAD_BUSINESS_DAYS",
     "SIGNOFF_AFTER_READOUT_BUSINESS_DAYS",
@@ -201,13 +222,18 @@ __all__ = [
     "SPONSOR_STALL_DAYS",
     "Act",
     "Actor",
+    "BadTemplateName",
     "Decision",
     "Go",
+    "Harvest",
+    "LeftOut",
     "Lint",
     "LintIssue",
+    "Offer",
     "Qualification",
     "Reason",
     "Said",
+    "SaveRequest",
     "Score",
     "Signoff",
     "SponsorPulse",
@@ -225,6 +251,7 @@ __all__ = [
     "champion_silence",
     "checkin_counts",
     "condition",
+    "criterion_offers",
     "criterion_scope_changes",
     "days_left",
     "decide",
@@ -237,6 +264,7 @@ __all__ = [
     "exec_disengaged_days",
     "extend_problem",
     "extended_plan",
+    "harvest",
     "health",
     "in_alert_window",
     "in_progress",
@@ -255,8 +283,10 @@ __all__ = [
     "local_time",
     "local_today",
     "may",
+    "may_change_template",
     "move_problem",
     "moved_plan",
+    "name_key",
     "nearest_business_day",
     "next_milestone",
     "open_to",
@@ -268,6 +298,7 @@ __all__ = [
     "request_nudges",
     "roll_back",
     "roll_forward",
+    "save_request",
     "scoped_use_cases",
     "score",
     "shifted_plan",
@@ -280,8 +311,10 @@ __all__ = [
     "sponsor_watch",
     "standing_answers",
     "status_after_pause",
+    "template_name",
     "timeframe_warning",
     "unbriefed_execs",
+    "use_case_lines",
     "who_may",
     "with_exceptions",
 ]

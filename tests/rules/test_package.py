@@ -37,6 +37,7 @@ def test_the_modules_are_the_concerns() -> None:
         "qualification",
         "replan",
         "signoff",
+        "templates",
         "verdicts",
     ]
 
