@@ -31,7 +31,7 @@ from bot.domain.settings import (
     Thresholds,
     WorkspaceSettings,
 )
-from bot.domain.templates import Template, TemplateCriterion, TemplateUseCase
+from bot.domain.templates import Template, TemplateCriterion, TemplateUseCase, template_key
 from bot.domain.words import (
     CADENCE_WORDS,
     CLOSED_STATUSES,
@@ -103,4 +103,5 @@ __all__ = [
     "VerdictState",
     "Vote",
     "WorkspaceSettings",
+    "template_key",
 ]

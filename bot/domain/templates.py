@@ -35,3 +35,8 @@ class Template:
     @property
     def criteria_count(self) -> int:
         return sum(len(u.criteria) for u in self.use_cases)
+
+
+def template_key(name: str) -> str:
+    """What makes two names one name in a team: 'Security review' is 'security  REVIEW'."""
+    return " ".join(name.split()).casefold()

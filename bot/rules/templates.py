@@ -39,11 +39,6 @@ def template_name(raw: str) -> str:
     return name
 
 
-def name_key(name: str) -> str:
-    """What makes two names the same name: 'Security review' is 'security  REVIEW'."""
-    return " ".join(name.split()).casefold()
-
-
 @dataclass(frozen=True, slots=True)
 class SaveRequest:
     name: str
