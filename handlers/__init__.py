@@ -19,6 +19,7 @@ from handlers import (
     scope,
     settings,
     sponsor,
+    templates,
 )
 from handlers.guard import Listeners
 
@@ -38,6 +39,7 @@ FLOWS = (
     settings,
     actions,
     activity,
+    templates,
 )
 
 

@@ -23,6 +23,7 @@ from handlers import (
     scope,
     sponsor,
     status,
+    templates,
 )
 from handlers.guard import Listeners
 from handlers.request import Command
@@ -55,6 +56,7 @@ ROUTES: dict[str, Route] = {
     "pause": Route(lifecycle.pause, writes=True),
     "resume": Route(lifecycle.resume, writes=True),
     "history": Route(lifecycle.show_history),
+    "template": Route(templates.template_command, writes=True),
 }
 
 

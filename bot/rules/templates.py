@@ -30,7 +30,7 @@ def template_name(raw: str) -> str:
     """The name as kept: trimmed, inner runs of spaces made one. Raises BadTemplateName."""
     name = " ".join(raw.split())
     if not name:
-        raise BadTemplateName("Name the template: `/poc template save <name>`.")
+        raise BadTemplateName("Name the template.")
     if len(name) > MAX_TEMPLATE_NAME:
         raise BadTemplateName(
             f"A template's name is at most {MAX_TEMPLATE_NAME} characters "
