@@ -160,6 +160,8 @@ def deleted_text(template: Template) -> str:
 
 
 def list_text(templates: Sequence[Template]) -> str:
+    if not templates:
+        return NO_TEMPLATES
     return clip(
         f"{plural(len(templates), 'template')}: " + ", ".join(escape(t.name) for t in templates),
         MAX_TEXT,

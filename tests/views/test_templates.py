@@ -203,6 +203,7 @@ def test_refusals_name_the_template_escaped() -> None:
 
 def test_the_list_shows_every_template_within_slack_limits() -> None:
     assert views.list_blocks([]) == [section(views.NO_TEMPLATES)]
+    assert views.list_text([]) == views.NO_TEMPLATES
     many = [template(i, f"{EVIL} {i}"[:40]) for i in range(100)]
     blocks = views.list_blocks(many)
     check_blocks(blocks)
