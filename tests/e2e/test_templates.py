@@ -284,3 +284,26 @@ async def test_a_replayed_command_changes_nothing_twice(sb: Sandbox, verb: str) 
         assert reply.status == 200
     await settled()
     assert [t.name for t in await saved_templates(sb)] == (["Late"] if "save" in verb else [])
+
+
+async def test_picks_the_bot_cannot_use_are_answered_and_change_nothing(sb: Sandbox) -> None:
+    await a_poc_worth_keeping(sb)
+    await say(sb, SE, "template save Security review")
+    new = await sb.open_modal(SE, DEAL, "new")
+    criteria = await sb.open_modal(SE, DEAL, "criteria")
+    before = len(sb.slack.opened)
+    bare = sb.client.click_payload(SE, action_id=PICK_TEMPLATE)  # no view, no selection
+    forged = sb.client.click_payload(SE, action_id=PICK_OFFER, view=criteria)
+    forged["view"]["private_metadata"] = '{"poc_id": 999999}'  # no such POC in this team
+    prospect = sb.client.click_payload(CHAMPION, action_id=PICK_TEMPLATE, view=new)
+    prospect["user"]["team_id"] = PROSPECT_TEAM  # another organisation's person
+    for payload in (bare, forged, prospect):
+        reply = await sb.client.interact(payload)
+        assert (reply.status, reply.text) == (200, "")
+    await settled()
+    assert sb.slack.opened[before:] == []
+    # An option that names no template (forged, or deleted meanwhile): the form, unfilled.
+    updated = await pick(
+        sb, new, block_id=TEMPLATE_BLOCK, action_id=PICK_TEMPLATE, option={"value": "424242"}
+    )
+    assert initial(updated, "use_cases") is None
