@@ -5,6 +5,7 @@ criteria; bad input and people who may not get a clear private answer, and nothi
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -307,3 +308,25 @@ async def test_picks_the_bot_cannot_use_are_answered_and_change_nothing(sb: Sand
         sb, new, block_id=TEMPLATE_BLOCK, action_id=PICK_TEMPLATE, option={"value": "424242"}
     )
     assert initial(updated, "use_cases") is None
+
+
+async def test_a_pick_overtaken_by_a_newer_one_is_left_to_it(
+    sb: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    """views.update answers hash_conflict when the modal changed since the pick (a second
+    pick landed first): that update stands, and the pick ends there, without a failure."""
+    await a_poc_worth_keeping(sb)
+    await say(sb, SE, "template save Security review")
+    view = await sb.open_modal(SE, DEAL, "new")
+    option = block(view, TEMPLATE_BLOCK)["element"]["options"][1]
+    sb.slack.fail_next("views.update", error="hash_conflict")
+    payload = sb.client.click_payload(SE, action_id=PICK_TEMPLATE, view=view)
+    payload["actions"] = [{"type": "static_select", "action_id": PICK_TEMPLATE,
+                           "block_id": TEMPLATE_BLOCK, "selected_option": option}]  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="handlers"):
+        reply = await sb.client.interact(payload)
+        assert (reply.status, reply.text) == (200, "")
+        await settled()  # the listener has returned: what it logged is in
+    assert [c.error for c in sb.slack.calls if c.method == "views.update"] == ["hash_conflict"]
+    assert "changed since this pick: the newer one stands" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
