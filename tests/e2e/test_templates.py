@@ -330,3 +330,13 @@ async def test_a_pick_overtaken_by_a_newer_one_is_left_to_it(
     assert [c.error for c in sb.slack.calls if c.method == "views.update"] == ["hash_conflict"]
     assert "changed since this pick: the newer one stands" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_won_poc_is_saved_as_a_template_after_it_closed(sb: Sandbox) -> None:
+    await a_poc_worth_keeping(sb)
+    said = await say(sb, AE, "close won Three-year order signed")
+    assert said["text"].startswith("🏆 Closed")
+    said = await say(sb, AE, "template save Winners")  # the AE may, as the SE may
+    assert said["text"].startswith("📋 Saved the template *Winners*: 2 use cases, 2 criteria")
+    (template,) = await saved_templates(sb)
+    assert template.saved_by == AE

@@ -3,6 +3,7 @@ or delete a template, and which of its criteria a POC started from it is offered
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.domain import (
     Criterion,
     Poc,
+    Status,
     Template,
     TemplateCriterion,
     TemplateUseCase,
@@ -18,6 +20,7 @@ from bot.domain import (
 )
 from bot.rules import (
     MAX_TEMPLATE_NAME,
+    Act,
     BadTemplateName,
     LeftOut,
     Offer,
@@ -25,6 +28,7 @@ from bot.rules import (
     criterion_offers,
     harvest,
     may_change_template,
+    open_to,
     save_request,
     template_name,
     use_case_lines,
@@ -84,6 +88,13 @@ def test_a_template_keeps_the_use_cases_in_scope_and_the_criteria_that_pass_the_
         LeftOut("Rolls back within 60 seconds", "parked"),
         LeftOut("100 users log in within 5 minutes", "parked"),
     )
+
+
+def test_a_closed_poc_may_still_be_saved_as_a_template() -> None:
+    """It is only read; a won POC is the one worth starting the next from."""
+    won = replace(poc((INGEST,), ()), status=Status.won)
+    assert open_to(Act.save_template, won)
+    assert not open_to(Act.add_criterion, won)
 
 
 def test_a_poc_without_use_cases_in_scope_gives_nothing() -> None:
