@@ -69,7 +69,7 @@ class Refused(Exception):
 async def template_command(cmd: Command) -> None:
     """`/poc template <save|list|delete> …`; anything else gets the usage."""
     await cmd.ack()
-    verb, _, rest = cmd.args.partition(" ")
+    verb, rest = [*cmd.args.split(maxsplit=1), "", ""][:2]
     verb = verb.lower()
     if verb != "save" and not cmd.may(Act.use_templates, None):
         await cmd.say_privately(refusal(Act.use_templates, None))
