@@ -16,8 +16,9 @@ from bot.rules.lint import lint_criterion
 
 #: A name is short enough for a select's option (75 characters) with room to spare.
 MAX_TEMPLATE_NAME = 40
-#: Slack's static_select holds 100 options: every template of a team fits the picker.
-MAX_TEMPLATES = 100
+#: Slack's static_select holds 100 options: every template of a team fits the picker, with
+#: its "None: start from scratch".
+MAX_TEMPLATES = 99
 #: `/poc template save <name> --replace` replaces a template of that name.
 REPLACE_FLAG = "--replace"
 

@@ -5,6 +5,11 @@ A picked option is shown by updating the modal (views.update). Slack keeps what 
 in an input whose block_id and action_id stay the same, and ignores a new initial_value there;
 so the fields a pick fills get a new action_id (block ids, the contract, never change) and the
 other fields keep what was typed.
+
+Why update the modal rather than fill the use cases in on submission when the field is left
+empty: the field is required, and Slack's client refuses an empty required input before we see
+the submission; and the person should see and edit the use cases the go/no-go verdict will
+judge (2–3 of them, one a line) before the POC exists, not discover them afterwards.
 """
 
 from __future__ import annotations
@@ -170,7 +175,7 @@ def list_text(templates: Sequence[Template]) -> str:
 
 def list_blocks(templates: Sequence[Template]) -> list[dict[str, Any]]:
     """Every template: its name, size, who saved it and when, and its use cases — packed into
-    sections within Slack's limits (100 templates fit)."""
+    sections within Slack's limits (a team's MAX_TEMPLATES fit)."""
     if not templates:
         return [section(NO_TEMPLATES)]
     lines = [

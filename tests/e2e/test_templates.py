@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from bot.domain import Template
-from bot.rules import Act, who_may
+from bot.rules import MAX_TEMPLATES, Act, who_may
 from bot.sandbox.harness import Sandbox
 from bot.sandbox.signing import state_values
 from bot.views.templates import OFFER_BLOCK, PICK_OFFER, PICK_TEMPLATE, TEMPLATE_BLOCK
@@ -340,3 +340,24 @@ async def test_a_won_poc_is_saved_as_a_template_after_it_closed(sb: Sandbox) -> 
     assert said["text"].startswith("📋 Saved the template *Winners*: 2 use cases, 2 criteria")
     (template,) = await saved_templates(sb)
     assert template.saved_by == AE
+
+
+async def test_a_team_keeps_as_many_templates_as_the_picker_shows(sb: Sandbox) -> None:
+    await a_poc_worth_keeping(sb)
+    async with sb.db.transaction() as s:
+        for i in range(MAX_TEMPLATES):
+            await templates.save_template(
+                session=s,
+                team_id=sb.slack.team_id,
+                name=f"Template {i}",
+                use_cases=(),
+                by=SE,
+                now=MONDAY_9AM_NY,
+                replace=False,
+            )
+    said = await say(sb, SE, "template save One more")
+    assert said["text"].startswith(f"The team has {MAX_TEMPLATES} templates, as many as")
+    # Replacing one is no new one.
+    said = await say(sb, SE, "template save template 7 --replace")
+    assert said["text"].startswith("📋 Replaced the template *template 7*")
+    assert len(await saved_templates(sb)) == MAX_TEMPLATES

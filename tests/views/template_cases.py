@@ -1,5 +1,5 @@
 """The biggest templates people can make, for tests/views/test_limits.py's walk of every
-builder: 100 templates (the most a team keeps) of names at the limit, each with ten use cases of
+builder: 99 templates (the most a team keeps) of names at the limit, each with ten use cases of
 300 characters and ten criteria of 500 per use case, all of it hostile mrkdwn."""
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import Template, TemplateCriterion, TemplateUseCase
-from bot.rules import Harvest, LeftOut, criterion_offers
+from bot.rules import MAX_TEMPLATES, Harvest, LeftOut, criterion_offers
 from bot.views import criteria, poc_new
 from bot.views import templates as views
 from bot.views.text import section
@@ -104,11 +104,13 @@ def test_the_chosen_template_is_read_back() -> None:
     assert views.chosen_template_id(state(template=selected("5; DROP"))) is None
 
 
-def test_a_hundred_templates_fit_the_picker() -> None:
-    many = [template(i, f"Template {i}") for i in range(100)]
+def test_as_many_templates_as_a_team_keeps_fit_the_picker() -> None:
+    many = [template(i, f"Template {i}") for i in range(MAX_TEMPLATES)]
     view = poc_new.new_poc_modal(channel_id="CDEAL", tz="UTC", templates=many)
     check_view(view)
-    assert len(block(view, views.TEMPLATE_BLOCK)["element"]["options"]) == 100
+    options = block(view, views.TEMPLATE_BLOCK)["element"]["options"]
+    assert len(options) == 100  # Slack's most, "None" included: every template is offered
+    assert {o["value"] for o in options[1:]} == {str(i) for i in range(MAX_TEMPLATES)}
 
 
 # ---------------------------------------------------------------- /poc criteria
@@ -204,10 +206,10 @@ def test_refusals_name_the_template_escaped() -> None:
 def test_the_list_shows_every_template_within_slack_limits() -> None:
     assert views.list_blocks([]) == [section(views.NO_TEMPLATES)]
     assert views.list_text([]) == views.NO_TEMPLATES
-    many = [template(i, f"{EVIL} {i}"[:40]) for i in range(100)]
+    many = [template(i, f"{EVIL} {i}"[:40]) for i in range(MAX_TEMPLATES)]
     blocks = views.list_blocks(many)
     check_blocks(blocks)
     assert_escaped(blocks, views.list_text(many))
     shown = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
-    assert all(f"&gt; {i}*" in shown for i in range(100))  # every one, none cut off
+    assert all(f"&gt; {i}*" in shown for i in range(MAX_TEMPLATES))  # every one, none cut
     assert "saved by <@USE> on Mon 23 Nov" in shown and "• Ingest our logs" in shown
