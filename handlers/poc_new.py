@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain import Poc, Template, WorkspaceSettings
+from bot.domain import Poc, TemplateSummary, WorkspaceSettings
 from bot.privacy import ChannelInfo, is_shared, post_internal
 from bot.rules import Act, draft, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
@@ -63,9 +63,9 @@ async def open_new_poc(cmd: Command) -> None:
     )
 
 
-async def templates_of(deps: Deps, team_id: str) -> list[Template]:
+async def templates_of(deps: Deps, team_id: str) -> list[TemplateSummary]:
     async with deps.db.session() as s:
-        return await templates.load_templates(session=s, team_id=team_id)
+        return await templates.load_summaries(session=s, team_id=team_id)
 
 
 async def readable_in_time(client: AsyncWebClient, deps: Deps, channel_id: str) -> bool:

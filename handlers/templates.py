@@ -139,7 +139,7 @@ async def _may_change(s: AsyncSession, cmd: Command, existing: Template | None) 
 
 async def list_templates(cmd: Command) -> None:
     async with cmd.deps.db.session() as s:
-        found = await templates.load_templates(session=s, team_id=cmd.team_id)
+        found = await templates.load_summaries(session=s, team_id=cmd.team_id)
     await cmd.say_privately(list_text(found), list_blocks(found))
 
 
@@ -204,10 +204,15 @@ async def pick_template(
         return  # a forged payload, or someone of another team: nothing to show them
     deps = click.deps
     meta = Meta.load(view.get("private_metadata"), deps.settings.default_tz)
+    picked = _picked(action) or ""
     async with deps.db.session() as s:
-        found = await templates.load_templates(session=s, team_id=click.team_id)
+        found = await templates.load_summaries(session=s, team_id=click.team_id)
         ws = await workspace.load_workspace(session=s, team_id=click.team_id)
-    chosen = next((t for t in found if str(t.id) == _picked(action)), None)
+        chosen = None
+        if picked.isdigit():  # "none" (from scratch), or the id of one of the team's
+            chosen = await templates.load_template(
+                session=s, team_id=click.team_id, template_id=int(picked)
+            )
     modal = new_poc_modal(
         channel_id=meta.origin_channel,
         tz=meta.tz,

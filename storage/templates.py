@@ -14,7 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import Template, TemplateCriterion, TemplateUseCase, template_key
+from bot.domain import (
+    Template,
+    TemplateCriterion,
+    TemplateSummary,
+    TemplateUseCase,
+    template_key,
+)
 from storage import models as m
 from storage.sql import insert, table
 
@@ -96,6 +102,46 @@ async def _store_use_cases(
 async def load_templates(*, session: AsyncSession, team_id: str) -> list[Template]:
     """Every template of the team, by name (three queries, whatever their number)."""
     return await _load(session, team_id)
+
+
+async def load_summaries(*, session: AsyncSession, team_id: str) -> list[TemplateSummary]:
+    """Every template of the team, by name, without its criteria (only how many): what the
+    `/poc new` picker and the list show, in two queries however big the templates are."""
+    t, uc, crit = (
+        table(m.PocTemplate),
+        table(m.PocTemplateUseCase),
+        table(m.PocTemplateCriterion),
+    )
+    heads = (
+        await session.exec(sa.select(t).where(t.c.team_id == team_id).order_by(t.c.name_key))
+    ).all()
+    if not heads:
+        return []
+    use_cases = (
+        await session.exec(
+            sa.select(uc.c.template_id, uc.c.title, sa.func.count(crit.c.id))
+            .select_from(uc.outerjoin(crit, crit.c.use_case_id == uc.c.id))
+            .where(uc.c.team_id == team_id)
+            .group_by(uc.c.id, uc.c.template_id, uc.c.title, uc.c.position)
+            .order_by(uc.c.template_id, uc.c.position)
+        )
+    ).all()
+    titles: dict[int, list[str]] = defaultdict(list)
+    counts: dict[int, int] = defaultdict(int)
+    for template_id, title, criteria in use_cases:
+        titles[template_id].append(title)
+        counts[template_id] += int(criteria)
+    return [
+        TemplateSummary(
+            id=h.id,
+            name=h.name,
+            use_case_titles=tuple(titles[h.id]),
+            criteria_count=counts[h.id],
+            saved_by=h.saved_by,
+            saved_at=h.saved_at,
+        )
+        for h in heads
+    ]
 
 
 async def load_template(

@@ -31,7 +31,13 @@ from bot.domain.settings import (
     Thresholds,
     WorkspaceSettings,
 )
-from bot.domain.templates import Template, TemplateCriterion, TemplateUseCase, template_key
+from bot.domain.templates import (
+    Template,
+    TemplateCriterion,
+    TemplateSummary,
+    TemplateUseCase,
+    template_key,
+)
 from bot.domain.words import (
     CADENCE_WORDS,
     CLOSED_STATUSES,
@@ -96,6 +102,7 @@ __all__ = [
     "Status",
     "Template",
     "TemplateCriterion",
+    "TemplateSummary",
     "TemplateUseCase",
     "Thresholds",
     "UseCase",

@@ -22,6 +22,18 @@ class TemplateUseCase:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateSummary:
+    """What the picker and the list show of a template: no criteria, only how many."""
+
+    id: int
+    name: str
+    use_case_titles: tuple[str, ...]
+    criteria_count: int
+    saved_by: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Template:
     """A named template of one team; its name is unique in the team, whatever its case."""
 
@@ -35,6 +47,17 @@ class Template:
     @property
     def criteria_count(self) -> int:
         return sum(len(u.criteria) for u in self.use_cases)
+
+    @property
+    def summary(self) -> TemplateSummary:
+        return TemplateSummary(
+            id=self.id,
+            name=self.name,
+            use_case_titles=tuple(u.title for u in self.use_cases),
+            criteria_count=self.criteria_count,
+            saved_by=self.saved_by,
+            saved_at=self.saved_at,
+        )
 
 
 def template_key(name: str) -> str:

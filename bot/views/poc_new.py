@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import Cadence, NewPoc, Person, Role, Skin, Template
+from bot.domain import Cadence, NewPoc, Person, Role, Skin, Template, TemplateSummary
 from bot.public_holidays import (
     UnknownCalendar,
     calendar_for,
@@ -66,7 +66,7 @@ def new_poc_modal(
     channel_id: str | None,
     tz: str,
     workspace_calendar: str | None = None,
-    templates: Sequence[Template] = (),
+    templates: Sequence[TemplateSummary] = (),
     chosen: Template | None = None,
 ) -> dict[str, Any]:
     """The set-up form; with the team's `templates`, a picker that fills the use cases

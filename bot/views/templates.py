@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain import Template
+from bot.domain import Template, TemplateSummary
 from bot.rules import (
     FLAG_WORDS,
     MAX_TEMPLATE_NAME,
@@ -65,9 +65,9 @@ def _name(name: str) -> str:
     return f"*{escape(name)}*"
 
 
-def _size(template: Template) -> str:
+def _size(template: TemplateSummary) -> str:
     return (
-        f"{plural(len(template.use_cases), 'use case')}, "
+        f"{plural(len(template.use_case_titles), 'use case')}, "
         f"{plural(template.criteria_count, 'criterion')}"
     )
 
@@ -111,8 +111,9 @@ def _quotes(statements: Sequence[str]) -> str:
 
 def name_taken_text(template: Template) -> str:
     return (
-        f"A template named {_name(template.name)} already exists ({_size(template)}, saved by "
-        f"{user(template.saved_by)} on {day(template.saved_at.date())}). To replace it: "
+        f"A template named {_name(template.name)} already exists "
+        f"({_size(template.summary)}, saved by {user(template.saved_by)} on "
+        f"{day(template.saved_at.date())}). To replace it: "
         f"`/poc template save {escape(template.name)} {REPLACE_FLAG}`; or pick another name."
     )
 
@@ -156,7 +157,7 @@ def bad_name_text(why: str, verb: str) -> str:
 
 def deleted_text(template: Template) -> str:
     return (
-        f"🗑️ Deleted the template {_name(template.name)} ({_size(template)}). POCs started "
+        f"🗑️ Deleted the template {_name(template.name)} ({_size(template.summary)}). POCs started "
         "from it keep their use cases and criteria."
     )
 
@@ -164,7 +165,7 @@ def deleted_text(template: Template) -> str:
 # ---------------------------------------------------------------- /poc template list
 
 
-def list_text(templates: Sequence[Template]) -> str:
+def list_text(templates: Sequence[TemplateSummary]) -> str:
     if not templates:
         return NO_TEMPLATES
     return clip(
@@ -173,14 +174,14 @@ def list_text(templates: Sequence[Template]) -> str:
     )
 
 
-def list_blocks(templates: Sequence[Template]) -> list[dict[str, Any]]:
+def list_blocks(templates: Sequence[TemplateSummary]) -> list[dict[str, Any]]:
     """Every template: its name, size, who saved it and when, and its use cases — packed into
     sections within Slack's limits (a team's MAX_TEMPLATES fit)."""
     if not templates:
         return [section(NO_TEMPLATES)]
     lines = [
         f"{_name(t.name)} — {_size(t)} · saved by {user(t.saved_by)} on {day(t.saved_at.date())}\n"
-        + clip(bullets([escape(clip(u.title, 80)) for u in t.use_cases[:5]]), 600)
+        + clip(bullets([escape(clip(u, 80)) for u in t.use_case_titles[:5]]), 600)
         for t in templates
     ]
     blocks = [section(f"📋 *The team's POC templates* ({len(templates)})")]
@@ -199,7 +200,7 @@ def list_blocks(templates: Sequence[Template]) -> list[dict[str, Any]]:
 
 
 def with_templates(
-    blocks: list[dict[str, Any]], templates: Sequence[Template], chosen: Template | None
+    blocks: list[dict[str, Any]], templates: Sequence[TemplateSummary], chosen: Template | None
 ) -> list[dict[str, Any]]:
     """The `/poc new` blocks with the template picker before the use cases (only when the
     team has templates), and the use cases filled from the chosen one."""

@@ -139,10 +139,20 @@ async def test_replacing_keeps_the_template_and_swaps_its_content(db: Database) 
 
 
 async def test_templates_are_listed_by_name_and_counted_per_team(db: Database) -> None:
-    for name in ("zeta", "Alpha", "beta"):
-        await save(db, name, SECURITY[:1])
+    for name, use_cases in (("zeta", SECURITY[:1]), ("Alpha", SECURITY), ("beta", ())):
+        await save(db, name, use_cases)
     await save(db, "gamma", team_id="T2")
     assert [t.name for t in await every(db)] == ["Alpha", "beta", "zeta"]
+    # What the picker and the list read: the same, without the criteria (only how many).
+    async with db.session() as s:
+        summaries = await templates.load_summaries(session=s, team_id="T1")
+        assert await templates.load_summaries(session=s, team_id="T3") == []
+    assert summaries == [t.summary for t in await every(db)]
+    assert [(len(t.use_case_titles), t.criteria_count) for t in summaries] == [
+        (3, 3),
+        (0, 0),
+        (1, 2),
+    ]
     async with db.session() as s:
         assert await templates.count_templates(session=s, team_id="T1") == 3
         assert await templates.count_templates(session=s, team_id="T3") == 0

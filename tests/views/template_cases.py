@@ -66,8 +66,8 @@ def template_cases(poc: Poc, long: Callable[..., str]) -> dict[str, Callable[[],
         "templates.unknown_template_text": lambda: templates.unknown_template_text(name),
         "templates.bad_name_text": lambda: templates.bad_name_text(long(200), "save"),
         "templates.deleted_text": lambda: templates.deleted_text(one),
-        "templates.list_text": lambda: templates.list_text(every),
-        "templates.list_blocks": lambda: templates.list_blocks(every),
+        "templates.list_text": lambda: templates.list_text([t.summary for t in every]),
+        "templates.list_blocks": lambda: templates.list_blocks([t.summary for t in every]),
     }
 
 

@@ -259,7 +259,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(
             channel_id="C" * 20,
             tz="UTC",
-            templates=biggest_templates(poc, long),
+            templates=[t.summary for t in biggest_templates(poc, long)],
             chosen=biggest_templates(poc, long)[-1],
         ),
         "privacy.exposed_text": lambda: privacy.exposed_text(poc, "C" * 20, deleted=10_000),

@@ -56,7 +56,7 @@ def test_no_templates_no_picker() -> None:
 def test_the_picker_sits_before_the_use_cases_and_updates_the_modal() -> None:
     evil = f"Evil {EVIL}"[:40]
     view = poc_new.new_poc_modal(
-        channel_id="CDEAL", tz="UTC", templates=[template(), template(6, evil)]
+        channel_id="CDEAL", tz="UTC", templates=[template().summary, template(6, evil).summary]
     )
     check_view(view)
     ids = block_ids(view)
@@ -75,9 +75,9 @@ def test_the_picker_sits_before_the_use_cases_and_updates_the_modal() -> None:
 
 
 def test_a_picked_template_fills_the_use_cases_and_leaves_the_rest_as_typed() -> None:
-    blank = poc_new.new_poc_modal(channel_id="CDEAL", tz="UTC", templates=[template()])
+    blank = poc_new.new_poc_modal(channel_id="CDEAL", tz="UTC", templates=[template().summary])
     view = poc_new.new_poc_modal(
-        channel_id="CDEAL", tz="UTC", templates=[template()], chosen=template()
+        channel_id="CDEAL", tz="UTC", templates=[template().summary], chosen=template()
     )
     check_view(view)
     picker = block(view, views.TEMPLATE_BLOCK)["element"]
@@ -105,7 +105,7 @@ def test_the_chosen_template_is_read_back() -> None:
 
 
 def test_as_many_templates_as_a_team_keeps_fit_the_picker() -> None:
-    many = [template(i, f"Template {i}") for i in range(MAX_TEMPLATES)]
+    many = [template(i, f"Template {i}").summary for i in range(MAX_TEMPLATES)]
     view = poc_new.new_poc_modal(channel_id="CDEAL", tz="UTC", templates=many)
     check_view(view)
     options = block(view, views.TEMPLATE_BLOCK)["element"]["options"]
@@ -206,7 +206,7 @@ def test_refusals_name_the_template_escaped() -> None:
 def test_the_list_shows_every_template_within_slack_limits() -> None:
     assert views.list_blocks([]) == [section(views.NO_TEMPLATES)]
     assert views.list_text([]) == views.NO_TEMPLATES
-    many = [template(i, f"{EVIL} {i}"[:40]) for i in range(MAX_TEMPLATES)]
+    many = [template(i, f"{EVIL} {i}"[:40]).summary for i in range(MAX_TEMPLATES)]
     blocks = views.list_blocks(many)
     check_blocks(blocks)
     assert_escaped(blocks, views.list_text(many))
