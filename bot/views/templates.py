@@ -223,7 +223,7 @@ def with_templates(
         select,
         optional=True,
         hint="Fills the use cases below (edit them as you like); "
-        "`/poc criteria` then offers the template's criteria.",
+        "/poc criteria then offers the template's criteria.",  # plain text: no `code`
     )
     picker["dispatch_action"] = True
     out = []
