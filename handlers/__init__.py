@@ -20,6 +20,7 @@ from handlers import (
     settings,
     sponsor,
     team,
+    templates,
 )
 from handlers.guard import Listeners
 
@@ -40,6 +41,7 @@ FLOWS = (
     actions,
     activity,
     team,
+    templates,
 )
 
 

@@ -20,6 +20,7 @@ from bot.views.text import day, user
 from handlers.guard import Listeners
 from handlers.readout import publish_readout
 from handlers.request import Click
+from handlers.templates import offers_for
 from storage import lifecycle, writes
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ async def log_sponsor(click: Click, poc: Poc) -> None:
 
 
 async def add_criterion(click: Click, poc: Poc) -> None:
-    await click.open_modal(criteria_modal(poc))
+    await click.open_modal(criteria_modal(poc, offers=await offers_for(click.deps, poc)))
 
 
 async def show_status(click: Click, poc: Poc) -> None:

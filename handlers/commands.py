@@ -24,6 +24,7 @@ from handlers import (
     scope,
     sponsor,
     status,
+    templates,
 )
 from handlers.guard import Listeners
 from handlers.request import Command
@@ -57,6 +58,7 @@ ROUTES: dict[str, Route] = {
     "resume": Route(lifecycle.resume, writes=True),
     "history": Route(lifecycle.show_history),
     "export": Route(export.export_command),
+    "template": Route(templates.template_command, writes=True),
 }
 
 

@@ -32,6 +32,7 @@ from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.replies import tell_user
 from handlers.request import Command, Submission
+from handlers.templates import offers_for
 from handlers.threads import reply_in_thread
 from storage import snapshots, writes
 
@@ -45,7 +46,7 @@ async def open_criteria(cmd: Command) -> None:
         return
     if not poc.use_cases:
         await cmd.say_privately("This POC has no use cases yet.")
-    await cmd.open_modal(criteria_modal(poc))
+    await cmd.open_modal(criteria_modal(poc, offers=await offers_for(cmd.deps, poc)))
 
 
 async def submit_criterion(sub: Submission) -> None:

@@ -10,18 +10,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain import Poc, WorkspaceSettings
+from bot.domain import Poc, TemplateSummary, WorkspaceSettings
 from bot.privacy import ChannelInfo, is_shared, post_internal
 from bot.rules import Act, draft, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
 from bot.views.poc_new import CALLBACK, Meta, new_poc_modal, read_new_poc
 from bot.views.privacy import READABLE_CHANNEL
 from bot.views.refusals import refusal
+from bot.views.templates import chosen_template_id
 from bot.views.text import escape
 from handlers.guard import Listeners
 from handlers.replies import tell_user, user_tz
 from handlers.request import Command, Submission
-from storage import snapshots, workspace, writes
+from storage import snapshots, templates, workspace, writes
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,24 @@ async def open_new_poc(cmd: Command) -> None:
         return
     tz = await user_tz(cmd.client, cmd.user_id, cmd.deps.settings.default_tz)
     try:
-        # Only for the holiday field's hint: the form opens without the database.
+        # Only for the holiday field's hint and the template picker: the form opens
+        # without the database.
         async with asyncio.timeout(HINT_WITHIN_S):
             calendar = (await workspace_of(cmd.deps, cmd.team_id)).holiday_country
+            found = await templates_of(cmd.deps, cmd.team_id)
     except Exception as e:
-        log.warning("no workspace settings for the /poc new hint: %r", e)
-        calendar = None
+        log.warning("no workspace settings or templates for /poc new: %r", e)
+        calendar, found = None, []
     await cmd.open_modal(
-        new_poc_modal(channel_id=cmd.channel_id, tz=tz, workspace_calendar=calendar)
+        new_poc_modal(
+            channel_id=cmd.channel_id, tz=tz, workspace_calendar=calendar, templates=found
+        )
     )
+
+
+async def templates_of(deps: Deps, team_id: str) -> list[TemplateSummary]:
+    async with deps.db.session() as s:
+        return await templates.load_summaries(session=s, team_id=team_id)
 
 
 async def readable_in_time(client: AsyncWebClient, deps: Deps, channel_id: str) -> bool:
@@ -99,6 +109,7 @@ async def submit_new_poc(sub: Submission) -> None:
     ):
         await sub.show_errors({"internal_channel": READABLE_CHANNEL})
         return
+    template_id = chosen_template_id(sub.values)
     # The verdict as written down, kept until kickoff freezes it (win rates by verdict).
     new = replace(new, kickoff_verdict=qualify(draft(new)).verdict.value)
     try:
@@ -112,6 +123,10 @@ async def submit_new_poc(sub: Submission) -> None:
             if existing is not None:
                 raise ChannelTaken(existing.prospect)  # rolls back the request's key too
             poc_id = await writes.create_poc(session=s, team_id=team_id, new=new, now=now)
+            if template_id is not None:  # `/poc criteria` offers its criteria
+                await templates.link_poc(
+                    session=s, team_id=team_id, poc_id=poc_id, template_id=template_id
+                )
     except ChannelTaken as taken:
         await sub.refuse(
             f"This channel already runs the POC for {taken.prospect}. "

@@ -20,6 +20,14 @@ from storage.columns import string as _str
 from storage.columns import text as _text
 from storage.columns import timestamp as _ts
 
+# A team's POC templates have a module of their own; importing it registers their tables.
+from storage.template_models import (  # noqa: F401
+    PocFromTemplate,
+    PocTemplate,
+    PocTemplateCriterion,
+    PocTemplateUseCase,
+)
+
 
 class Poc(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

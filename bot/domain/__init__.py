@@ -31,6 +31,13 @@ from bot.domain.settings import (
     Thresholds,
     WorkspaceSettings,
 )
+from bot.domain.templates import (
+    Template,
+    TemplateCriterion,
+    TemplateSummary,
+    TemplateUseCase,
+    template_key,
+)
 from bot.domain.words import (
     CADENCE_WORDS,
     CLOSED_STATUSES,
@@ -93,10 +100,15 @@ __all__ = [
     "Skin",
     "Stakeholder",
     "Status",
+    "Template",
+    "TemplateCriterion",
+    "TemplateSummary",
+    "TemplateUseCase",
     "Thresholds",
     "UseCase",
     "Verdict",
     "VerdictState",
     "Vote",
     "WorkspaceSettings",
+    "template_key",
 ]

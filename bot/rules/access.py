@@ -34,6 +34,8 @@ class Act(StrEnum):
     resume = "resume"  # /poc resume, the paused reminder's Resume, the offer to shift the plan
     see_history = "see_history"  # /poc history: internal notes and ratings are in it
     record_answer = "record_answer"  # the read-out's answer given in a meeting, recorded
+    save_template = "save_template"  # /poc template save: this POC's use cases and criteria
+    use_templates = "use_templates"  # /poc template list|delete, the /poc new template picker
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,10 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     Act.resume: _se_or_ae,
     Act.see_history: _se_or_ae,
     Act.record_answer: _se_or_ae,
+    Act.save_template: _se_or_ae,
+    # A team's templates are its own: a prospect's people (Slack Connect) never see them.
+    # Deleting or replacing one also takes its author or a manager (rules/templates.py).
+    Act.use_templates: _of_our_team,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).

@@ -48,7 +48,8 @@ from bot.text import day as _day
 from bot.text import plural, quote
 
 #: What may still be done to a POC once it is closed: look at it.
-_WHEN_CLOSED = frozenset({Act.see_status, Act.see_history})
+# Saving a POC as a template only reads it, and a won POC is the one worth keeping.
+_WHEN_CLOSED = frozenset({Act.see_status, Act.see_history, Act.save_template})
 #: The once-only key of the auto-close warning: `auto_close_warning:<last activity>:<close on>`.
 _WARNING = NudgeKind.auto_close_warning.value
 

@@ -5,13 +5,15 @@ Block ids are a contract: use_case, statement, method. `new_use_case` and `save_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain import Criterion, Poc, UseCase, Verdict, VerdictState
-from bot.rules import FLAG_WORDS, Lint, LintIssue, scoped_use_cases
+from bot.rules import FLAG_WORDS, Lint, LintIssue, Offer, scoped_use_cases
 from bot.views.forms import State, checkbox, field, input_block, text_input, ticked
+from bot.views.templates import with_offers
 from bot.views.text import clip, context, day, escape, option, plain, section, user
 from bot.views.values import modal_metadata
 
@@ -29,7 +31,14 @@ VERDICT_LINE = {
 }
 
 
-def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any]:
+def criteria_modal(
+    poc: Poc,
+    *,
+    use_case_id: int | None = None,
+    offers: Sequence[Offer] = (),
+    chosen: str | None = None,
+) -> dict[str, Any]:
+    """The form; `offers`: the template's criteria not added yet (bot/views/templates.py)."""
     # A use case parked for Phase 2 is out of this POC: no new criteria for it.
     options = [option(u.title, str(u.id)) for u in scoped_use_cases(poc)[:99]]
     options.append(option("➕ A new use case (below)", NEW_USE_CASE))
@@ -38,10 +47,10 @@ def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any
         "action_id": "use_case",
         "options": options,
     }
-    chosen = next((o for o in options if o["value"] == str(use_case_id)), None)
-    if chosen:
-        use_case["initial_option"] = chosen
-    return {
+    picked = next((o for o in options if o["value"] == str(use_case_id)), None)
+    if picked:
+        use_case["initial_option"] = picked
+    modal = {
         "type": "modal",
         "callback_id": CALLBACK,
         "title": plain("Add a criterion"),
@@ -80,6 +89,8 @@ def criteria_modal(poc: Poc, *, use_case_id: int | None = None) -> dict[str, Any
             ),
         ],
     }
+    modal["blocks"] = with_offers(modal["blocks"], offers, chosen)
+    return modal
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,10 @@ SUBCOMMANDS = (
     ("resume", "Restart a paused POC, and shift its dates by the time on hold."),
     ("close won|lost|no-decision [note]", "Close it with its outcome: the reminders stop."),
     ("history", "Its audit trail, privately: who did what, and when."),
+    (
+        "template save|list|delete <name>",
+        "Keep this POC's use cases and criteria as a template; `/poc new` offers it.",
+    ),
     ("help", "This list."),
 )
 

@@ -7,12 +7,13 @@ business_sponsor, exec_sponsor, exec_briefed, ae, budget, skin, cadence, use_cas
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot import dates
-from bot.domain import Cadence, NewPoc, Person, Role, Skin
+from bot.domain import Cadence, NewPoc, Person, Role, Skin, Template, TemplateSummary
 from bot.public_holidays import (
     UnknownCalendar,
     calendar_for,
@@ -23,6 +24,7 @@ from bot.public_holidays import (
 from bot.rules import MAX_USE_CASES, default_milestones, done_when_written, local_today
 from bot.views.forms import State, checkbox, field, input_block, select, text_input, ticked
 from bot.views.labels import CADENCE_LABELS
+from bot.views.templates import with_templates
 from bot.views.text import option, plain
 
 CALLBACK = "poc_new"
@@ -60,8 +62,15 @@ class Meta:
 
 
 def new_poc_modal(
-    *, channel_id: str | None, tz: str, workspace_calendar: str | None = None
+    *,
+    channel_id: str | None,
+    tz: str,
+    workspace_calendar: str | None = None,
+    templates: Sequence[TemplateSummary] = (),
+    chosen: Template | None = None,
 ) -> dict[str, Any]:
+    """The set-up form; with the team's `templates`, a picker that fills the use cases
+    (from `chosen`, once picked: bot/views/templates.py)."""
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "action_id": "channel",
@@ -176,7 +185,7 @@ def new_poc_modal(
         "submit": plain("Create POC"),
         "close": plain("Cancel"),
         "private_metadata": Meta(origin_channel=channel_id, tz=tz).dump(),
-        "blocks": blocks,
+        "blocks": with_templates(blocks, templates, chosen),
     }
 
 

@@ -27,6 +27,8 @@ ACT_WORDS: dict[Act, str] = {
     Act.resume: "resume it",
     Act.see_history: "see its history",
     Act.record_answer: "record an answer to its read-out",
+    Act.save_template: "save it as a template",
+    Act.use_templates: "use the team's POC templates",
 }
 
 

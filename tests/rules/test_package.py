@@ -38,6 +38,7 @@ def test_the_modules_are_the_concerns() -> None:
         "replan",
         "signoff",
         "team",
+        "templates",
         "verdicts",
     ]
 

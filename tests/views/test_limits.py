@@ -81,6 +81,7 @@ from storage import models as m
 from storage.history import Entry
 from tests.views.checks import check_blocks, check_view, mrkdwn_texts
 from tests.views.factories import AE, NOW, SE, START, TODAY, at, make_poc
+from tests.views.template_cases import biggest_templates, offers, template_cases
 
 #: Mentions, a broadcast, an entity and a fake link: all must reach Slack inert.
 HOSTILE = "<!channel> <@U123> & <http://x|y> "
@@ -217,7 +218,9 @@ def cases() -> dict[str, Callable[[], Any]]:
         "checkin.checkin_modal": lambda: checkin.checkin_modal(poc),
         "checkin.checkin_blocks": lambda: checkin.checkin_blocks(poc, a_checkin(), logged_by="U1"),
         "checkin.checkin_text": lambda: checkin.checkin_text(poc, a_checkin()),
-        "criteria.criteria_modal": lambda: criteria.criteria_modal(poc, use_case_id=uc.id),
+        "criteria.criteria_modal": lambda: criteria.criteria_modal(
+            poc, use_case_id=uc.id, offers=offers(poc, long)
+        ),
         "criteria.criterion_blocks": lambda: criteria.criterion_blocks(poc, crit, uc, state=state),
         "criteria.criterion_text": lambda: criteria.criterion_text(crit),
         "help.help_blocks": lambda: help.help_blocks(long(3000, "oops ")),
@@ -255,7 +258,12 @@ def cases() -> dict[str, Callable[[], Any]]:
             message, key=found[0].key, note=f"✓ Parked by <@USE>: {escape(long(3000))}"
         ),
         "nudges.safe_text": lambda: nudges.safe_text(poc, long(3000, "UCHAMP said ")),
-        "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(channel_id="C" * 20, tz="UTC"),
+        "poc_new.new_poc_modal": lambda: poc_new.new_poc_modal(
+            channel_id="C" * 20,
+            tz="UTC",
+            templates=[t.summary for t in biggest_templates(poc, long)],
+            chosen=biggest_templates(poc, long)[-1],
+        ),
         "privacy.exposed_text": lambda: privacy.exposed_text(poc, "C" * 20, deleted=10_000),
         "readout.readout_blocks": lambda: readout.readout_blocks(poc),
         "readout.readout_text": lambda: readout.readout_text(poc),
@@ -271,6 +279,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         "status.status_modal": lambda: status_view.status_modal(poc, NOW, internal=True),
         **life_cases(poc),
         **team_cases(poc),
+        **template_cases(poc, long),
     }
 
 
