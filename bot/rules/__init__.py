@@ -16,6 +16,7 @@ words for a date or a count) and the modules above it here:
     access               who may act
     lifecycle            ← access, facts: closed, paused, the outcome and the auto-close
     nudges               ← facts, lifecycle: what is due today (rules 5–9, 11)
+    portfolio            ← facts, qualification: the team's figures over a period (/poc report)
 
 A new rule goes in the module of its concern, and its public names are re-exported here.
 """
@@ -126,6 +127,20 @@ from bot.rules.policy import (
     condition,
     decide,
 )
+from bot.rules.portfolio import (
+    SMALL_GROUP,
+    Outcomes,
+    Period,
+    Report,
+    Share,
+    briefed_by_kickoff,
+    closed_on,
+    finished_on,
+    kickoff_go,
+    outcomes,
+    quarter,
+    report,
+)
 from bot.rules.progress import (
     Score,
     SponsorPulse,
@@ -197,6 +212,7 @@ __all__ = [
     "RULE_WHO",
     "SCOPING_LEAD_BUSINESS_DAYS",
     "SIGNOFF_AFTER_READOUT_BUSINESS_DAYS",
+    "SMALL_GROUP",
     "SNOOZE_BUSINESS_DAYS",
     "SPONSOR_STALL_DAYS",
     "Act",
@@ -205,10 +221,14 @@ __all__ = [
     "Go",
     "Lint",
     "LintIssue",
+    "Outcomes",
+    "Period",
     "Qualification",
     "Reason",
+    "Report",
     "Said",
     "Score",
+    "Share",
     "Signoff",
     "SponsorPulse",
     "Today",
@@ -220,10 +240,12 @@ __all__ = [
     "auto_close_due",
     "auto_close_warning_nudges",
     "backed_off",
+    "briefed_by_kickoff",
     "briefs_exec",
     "business_days_between",
     "champion_silence",
     "checkin_counts",
+    "closed_on",
     "condition",
     "criterion_scope_changes",
     "days_left",
@@ -237,6 +259,7 @@ __all__ = [
     "exec_disengaged_days",
     "extend_problem",
     "extended_plan",
+    "finished_on",
     "health",
     "in_alert_window",
     "in_progress",
@@ -248,6 +271,7 @@ __all__ = [
     "is_overrun",
     "kicked_off",
     "kickoff_date",
+    "kickoff_go",
     "last_activity",
     "last_live_checkin",
     "latest_checkin",
@@ -261,10 +285,13 @@ __all__ = [
     "next_milestone",
     "open_to",
     "outcome_nudges",
+    "outcomes",
     "paused_days",
     "paused_nudges",
     "qualify",
+    "quarter",
     "reaction_verdict",
+    "report",
     "request_nudges",
     "roll_back",
     "roll_forward",

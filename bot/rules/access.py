@@ -34,6 +34,7 @@ class Act(StrEnum):
     resume = "resume"  # /poc resume, the paused reminder's Resume, the offer to shift the plan
     see_history = "see_history"  # /poc history: internal notes and ratings are in it
     record_answer = "record_answer"  # the read-out's answer given in a meeting, recorded
+    see_report = "see_report"  # /poc report: the team's figures, no POC in particular
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     Act.resume: _se_or_ae,
     Act.see_history: _se_or_ae,
     Act.record_answer: _se_or_ae,
+    Act.see_report: _of_our_team,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).

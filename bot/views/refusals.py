@@ -27,6 +27,7 @@ ACT_WORDS: dict[Act, str] = {
     Act.resume: "resume it",
     Act.see_history: "see its history",
     Act.record_answer: "record an answer to its read-out",
+    Act.see_report: "see the team's report",
 }
 
 
