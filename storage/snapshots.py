@@ -10,7 +10,7 @@ and years: 10,000 POCs in one country build one table).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -114,6 +114,8 @@ async def load_pocs(
     member: str | None = None,
     unblocked_only: bool = False,
     outline: bool = False,
+    also: Sequence[Any] = (),
+    parts: Collection[str] | None = None,
 ) -> list[domain.Poc]:
     """Whole POCs as domain snapshots, in 12 queries whatever their number.
 
@@ -123,6 +125,9 @@ async def load_pocs(
     `outline` loads people, use cases and milestones only (4 queries), leaving the rest
     empty (the workspace's settings and the holidays too): enough to check a form before the
     ack, never to render or judge a POC.
+    `also` adds conditions on the POC table (storage/portfolio.py: a period); `parts` names
+    the child tables to load (`_CHILDREN`' names), the others reading as empty: a read that
+    needs a few facts of thousands of POCs does not pay for the rest.
     """
     if (team_id is None) == (team_ids is None):
         raise ValueError("load_pocs needs exactly one of team_id and team_ids")
@@ -135,13 +140,14 @@ async def load_pocs(
         member=member,
         unblocked_only=unblocked_only,
     )
+    where.extend(also)
     rows = (await session.exec(sa.select(poc).where(*where).order_by(poc.c.id))).all()
     if not rows:
         return []
     ids = sa.select(poc.c.id).where(*where).scalar_subquery()
     children: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for name, model, order, extra in _CHILDREN:
-        if not outline or name in _OUTLINE:
+        if (not outline or name in _OUTLINE) and (parts is None or name in parts):
             children[name] = await _rows_by_poc(session, model, ids, order, extra)
     # (A table the outline skipped reads as empty: `children` is a defaultdict.)
     workspaces: dict[str, WorkspaceSettings] = {}
