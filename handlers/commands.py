@@ -20,6 +20,7 @@ from handlers import (
     poc_new,
     readout,
     replan,
+    report,
     scope,
     sponsor,
     status,
@@ -55,6 +56,7 @@ ROUTES: dict[str, Route] = {
     "pause": Route(lifecycle.pause, writes=True),
     "resume": Route(lifecycle.resume, writes=True),
     "history": Route(lifecycle.show_history),
+    "report": Route(report.show_report),
 }
 
 

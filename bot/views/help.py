@@ -21,6 +21,10 @@ SUBCOMMANDS = (
     ("resume", "Restart a paused POC, and shift its dates by the time on hold."),
     ("close won|lost|no-decision [note]", "Close it with its outcome: the reminders stop."),
     ("history", "Its audit trail, privately: who did what, and when."),
+    (
+        "report [this quarter|last quarter|<dates>]",
+        "The team's figures, privately: outcomes, win rates by kickoff verdict, overruns.",
+    ),
     ("help", "This list."),
 )
 
