@@ -8,6 +8,9 @@ scope changes. Check-ins, engagements, answers and the sent-log stay in the data
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -42,6 +45,21 @@ async def pocs_for_period(
             poc.c.closed_at < before,
         ),
     )
-    return await load_pocs(
-        session=session, team_id=team_id, statuses=None, also=(touching,), parts=REPORT_PARTS
-    )
+    with _gc_paused():
+        return await load_pocs(
+            session=session, team_id=team_id, statuses=None, also=(touching,), parts=REPORT_PARTS
+        )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while thousands of snapshots are built, none of them
+    garbage yet: each collection would walk them all again (the sweep pauses it too,
+    scheduler/due.py). Reference counting still frees everything meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -21,6 +21,7 @@ Pure: POCs, a period and `now` in, figures out; the words are bot/views/report.p
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -195,8 +196,12 @@ def outcomes(pocs: Iterable[Poc]) -> Outcomes:
 def _grouped(
     pocs: Sequence[Poc], key: Callable[[Poc], _K], keys: Sequence[_K]
 ) -> tuple[tuple[_K, Outcomes], ...]:
-    """Each of `keys` (in that order, empty groups too) with its POCs' outcomes."""
-    return tuple((k, outcomes(p for p in pocs if key(p) == k)) for k in keys)
+    """Each of `keys` (in that order, empty groups too) with its POCs' outcomes; `key` is
+    asked once per POC (a report may judge thousands)."""
+    groups: dict[_K, list[Poc]] = defaultdict(list)
+    for p in pocs:
+        groups[key(p)].append(p)
+    return tuple((k, outcomes(groups.get(k, ()))) for k in keys)
 
 
 def _median(values: Sequence[int]) -> float | None:

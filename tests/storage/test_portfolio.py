@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bench.report import asked, seed_closed
 from bot.domain import Status
+from bot.rules import Go, Outcomes, Share
 from storage import lifecycle, portfolio
 from storage.db import Database
 from tests.queries import counting
@@ -72,3 +74,30 @@ async def test_a_fixed_number_of_queries_with_only_what_the_report_needs(db: Dat
     assert len(poc.criteria) == 1 and len(poc.use_cases) == 2 and len(poc.stakeholders) == 4
     assert {m.kind.value for m in poc.milestones} == {"kickoff", "readout"}
     assert poc.checkins == () and poc.engagements == ()  # left in the database
+
+
+async def test_the_benchmarks_quarter_in_seven_queries(db: Database) -> None:
+    """bench/report.py's portfolio, small: 140 POCs (i = 0…139) all started and closed in Q1
+    2026; outcome by i % 7 (0, 1, 4, 6 won; 2, 5 lost; 3 no decision), verdict by i % 5 (0, 1,
+    4 GO; 2 AT RISK; 3 NO-GO), finished i % 11 − 4 days from a 25-day plan (the close, 5 days
+    later, when i % 4 == 0 posts no read-out), criteria by id % 3, a scope change when i % 3 == 0.
+    """
+    await seed_closed(db, 140)
+    with counting(db) as statements:
+        figures, blocks = await asked(db)
+    assert len(statements) == 7
+    assert figures.started == 140
+    assert figures.outcomes == Outcomes(won=80, lost=40, no_decision=20)  # 20 of each residue
+    # Each (i % 5, i % 7) pair once in 35: GO and won 3 × 4 = 12 per 35, 48 in 140.
+    assert figures.by_verdict == (
+        (Go.go, Outcomes(won=48, lost=24, no_decision=12)),
+        (Go.at_risk, Outcomes(won=16, lost=8, no_decision=4)),
+        (Go.no_go, Outcomes(won=16, lost=8, no_decision=4)),
+    )
+    assert figures.median_planned_days == 25
+    # The 35 without a read-out all overran; of the 105 with one, i % 11 ≥ 5: 3 × 6 in each
+    # 44, so 54 in 0…131, and 133, 134, 135 after: 57.
+    assert figures.overran == Share(92, 140)
+    assert figures.criteria == Share(280, 560) and figures.criteria_pending == 280
+    assert figures.scope_changes == 47  # 0, 3, … 138
+    assert len(blocks) == 10
