@@ -9,6 +9,7 @@ that "this quarter" is counted in). Reached through the /poc router: no listener
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -50,7 +51,8 @@ async def show_report(cmd: Command) -> None:
         pocs = await portfolio.pocs_for_period(
             session=s, team_id=cmd.team_id, start=period.start, end=period.end
         )
-    figures = report(pocs, period, now)
+    # Pure, but thousands of POCs take a while: in a thread, so other requests' acks go on.
+    figures = await asyncio.to_thread(report, pocs, period, now)
     await cmd.say_privately(
         report_text(figures), report_blocks(figures, today=local_today(now, tz))
     )

@@ -54,6 +54,12 @@ def _of_our_team(poc: Poc | None, actor: Actor) -> bool:
     return actor.of_our_team
 
 
+def _team_member(poc: Poc | None, actor: Actor) -> bool:
+    """Our team's own people, for the team's figures (about no POC in particular). A guest
+    account of our workspace looks like one here: the handler asks Slack (users.info)."""
+    return actor.of_our_team
+
+
 def _on_the_poc(poc: Poc | None, actor: Actor) -> bool:
     """The people named on the POC: SE, AE, champion, sponsors, listed evaluators."""
     return poc is not None and actor.user_id in poc.evaluator_ids
@@ -95,12 +101,13 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     Act.resume: _se_or_ae,
     Act.see_history: _se_or_ae,
     Act.record_answer: _se_or_ae,
-    Act.see_report: _of_our_team,
+    Act.see_report: _team_member,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).
 RULE_WHO: dict[Callable[[Poc | None, Actor], bool], str] = {
     _of_our_team: "anyone in our workspace",
+    _team_member: "our team's own people (not guests, nor other organisations)",
     _on_the_poc: "the people on this POC (SE, AE, champion, sponsors, listed evaluators)",
     _se_or_ae: "this POC's SE and AE",
     _signs_off: "the champion and sponsors (or the SE and AE, recording their answer)",
