@@ -1,8 +1,8 @@
 """`/poc report` over a big quarter: N POCs closed in it, each with 4 people, 3 use cases, 6
 criteria, 6 milestones and 3 check-ins, a third with a scope change. Timed as the handler runs
 it after the ack: load the team's POCs of the period (storage/portfolio.py), work out the
-figures (bot/rules/portfolio.py), build the message (bot/views/report.py). "whole" loads the
-same POCs with every child table, for comparison.
+figures (bot/rules/portfolio.py), build the message (bot/views/report.py). The loop stall is
+the longest another request in the same process would have waited for its turn.
 
 `python -m bench.report [--sizes 1000 10000] [--databases sqlite postgres] [--runs 3]`
 """
@@ -25,7 +25,6 @@ from bot.views.report import report_blocks
 from storage import models as m
 from storage.db import Database
 from storage.portfolio import pocs_for_period
-from storage.snapshots import load_pocs
 from tests.queries import counting
 from tests.scheduler.seed import ROWS, TEAM, local, new_poc, seed_bulk
 
@@ -143,10 +142,6 @@ async def one(kind: str, n: int, runs: int = 3) -> dict[str, Any]:
                 cpu.append(time.process_time() - c)
                 await asyncio.sleep(0.02)  # the ticker's last lap
             stalled.append(stalls.longest)
-        t = time.perf_counter()
-        async with db.session() as s:
-            whole = await pocs_for_period_whole(s)
-        whole_s = time.perf_counter() - t
         return {
             "db": kind,
             "pocs": n,
@@ -155,24 +150,11 @@ async def one(kind: str, n: int, runs: int = 3) -> dict[str, Any]:
             "median_s": round(statistics.median(times), 2),
             # this process's CPU (the database's own is not in it): steadier on a busy machine
             "cpu_s": round(statistics.median(cpu), 2),
-            "whole_s": round(whole_s, 2),
             "stall_s": round(statistics.median(stalled), 2),
             "queries": len(statements),
             "blocks": len(blocks),
-            "loaded": len(whole),
             "peak_rss_mb": round(peak_rss_mb()),
         }
-
-
-async def pocs_for_period_whole(session: Any) -> list[Any]:
-    """The same POCs with every child table: what the report would cost without `parts`."""
-    poc = m.Poc.__table__
-    return await load_pocs(
-        session=session,
-        team_id=TEAM,
-        statuses=None,
-        also=(poc.c.start_date.between(Q1.start, Q1.end),),
-    )
 
 
 def main() -> None:
@@ -185,16 +167,16 @@ def main() -> None:
     args = p.parse_args()
     print(
         "| db | closed POCs | queries | first s | median s | median CPU s | loop stall s "
-        "| whole snapshots s | blocks | peak RSS MB |"
+        "| blocks | peak RSS MB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for kind in args.databases:
         for n in args.sizes:
             r = asyncio.run(one(kind, n, args.runs))
             print(
                 f"| {r['db']} | {r['closed']:,} | {r['queries']} | {r['first_s']} | "
-                f"{r['median_s']} | {r['cpu_s']} | {r['stall_s']} | {r['whole_s']} | "
-                f"{r['blocks']} | {r['peak_rss_mb']} |"
+                f"{r['median_s']} | {r['cpu_s']} | {r['stall_s']} | {r['blocks']} | "
+                f"{r['peak_rss_mb']} |"
             )
 
 
