@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, faults, footprint, latency, noise, sweep_scale
+from bench import delivery, faults, footprint, latency, noise, report, sweep_scale
 
 if __name__ == "__main__":
     print("## Request latency\n")
@@ -20,3 +20,5 @@ if __name__ == "__main__":
     footprint.main()
     print("\n## Noise over four weeks\n")
     noise.main()
+    print("\n## /poc report over a big quarter\n")
+    report.main()

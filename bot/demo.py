@@ -70,6 +70,7 @@ class Demo:
         self.closed = False
         self.poc_id = 0
         self.nudges: Counter[str] = Counter()
+        self.report = ""  # `/poc report`'s one line, as its answer's text says it
 
     # ------------------------------------------------------------------ transcript
 
@@ -374,6 +375,15 @@ class Demo:
         self.closed = True
         self.collect()
 
+    async def ask_report(self) -> None:
+        """The AE asks for the team's figures this quarter: answered privately."""
+        self.person(AE, "/poc report")
+        before = len(self.slack.responses)
+        await self.sb.command(AE, INTERNAL, "report")
+        said = await self.wait(lambda: self.slack.responses[before:], "the report")
+        self.report = str(said[0].get("text") or "")
+        self.collect()
+
 
 async def _tick() -> None:
     await asyncio.sleep(0.01)
@@ -414,6 +424,7 @@ async def people_act(demo: Demo, offset: int) -> None:
         await demo.readout()
     if offset == CLOSE_DAY:
         await demo.close()
+        await demo.ask_report()
 
 
 def channel_name(slack: SlackStandIn, channel_id: str) -> str:
@@ -516,6 +527,7 @@ async def script(demo: Demo) -> None:
     closed = await demo.load()
     await demo.expect(closed.status.value == "won", "the POC is closed won")
     await demo.expect(not demo.quiet_days_posts, "nothing is posted once it is closed")
+    await demo.expect(demo.report.startswith("Report Q4 2026"), "the quarter's report")
 
 
 async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
@@ -553,6 +565,7 @@ async def run_demo(*, color: bool = True, as_json: bool = False) -> int:
         "qualification": qualify(poc).verdict.value,
         "status": poc.status.value,
         "parked_for_phase_2": [p.text for p in poc.parked],
+        "report": demo.report,
         "seconds": round(seconds, 1),
     }
     if as_json:
@@ -593,4 +606,5 @@ def print_summary(summary: dict[str, Any], *, seconds: float, color: bool) -> No
     print("  nudges sent: " + ", ".join(f"{k} {v}" for k, v in summary["nudges_by_kind"].items()))
     print(f"  qualification: {summary['qualification']} · status: {summary['status']}")
     print(f"  parked for Phase 2: {', '.join(summary['parked_for_phase_2']) or 'nothing'}")
+    print(f"  report: {summary['report']}")
     print(f"  ran in {seconds:.1f} s against a local Slack stand-in; nothing left behind")

@@ -21,6 +21,7 @@ from handlers import (
     poc_new,
     readout,
     replan,
+    report,
     scope,
     sponsor,
     status,
@@ -59,6 +60,7 @@ ROUTES: dict[str, Route] = {
     "history": Route(lifecycle.show_history),
     "export": Route(export.export_command),
     "template": Route(templates.template_command, writes=True),
+    "report": Route(report.show_report),
 }
 
 

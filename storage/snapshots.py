@@ -9,8 +9,9 @@ and years: 10,000 POCs in one country build one table).
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -76,6 +77,10 @@ SNAPSHOT_COLUMNS: dict[type[Any], tuple[str, ...]] = {
 }
 
 _LOG = table(m.NudgeLog)
+#: Snapshots built between two turns of the event loop (and 20 times as many child rows read):
+#: 10,000 take seconds, and a request arriving meanwhile in the same process must still be
+#: acked within Slack's 3 s.
+YIELD_EVERY = 100
 #: Nudges said once ever (their key is `kind:<thing>`): the sent-log says which are said.
 ONCE_KINDS = ("scope_creep", "auto_close_warning")
 #: A snapshot's child tables, in query order: (name, table, order by, extra condition).
@@ -119,6 +124,8 @@ async def load_pocs(
     unblocked_only: bool = False,
     outline: bool = False,
     period: tuple[date, date] | None = None,
+    also: Sequence[Any] = (),
+    parts: Collection[str] | None = None,
 ) -> list[domain.Poc]:
     """Whole POCs as domain snapshots, in 12 queries whatever their number.
 
@@ -128,9 +135,9 @@ async def load_pocs(
     `outline` loads people, use cases and milestones only (4 queries), leaving the rest
     empty (the workspace's settings and the holidays too): enough to check a form before the
     ack, never to render or judge a POC.
-    `period` (first day, last day) keeps the POCs that may have run in it: started by its last
-    day and not closed before its first (in UTC, a day wide; the exact local-date test is
-    bot.views.export.in_period's).
+    `period` (first day, last day) keeps the POCs that may have run in it (`_where` says how);
+    `also` adds conditions on the POC table (storage/portfolio.py's period); `parts` names the
+    child tables to load (`_CHILDREN`), the rest reading as empty.
     """
     if (team_id is None) == (team_ids is None):
         raise ValueError("load_pocs needs exactly one of team_id and team_ids")
@@ -144,27 +151,27 @@ async def load_pocs(
         unblocked_only=unblocked_only,
         period=period,
     )
-    rows = (await session.exec(sa.select(poc).where(*where).order_by(poc.c.id))).all()
+    where.extend(also)
+    rows = await _all(await session.exec(sa.select(poc).where(*where).order_by(poc.c.id)))
     if not rows:
         return []
     ids = sa.select(poc.c.id).where(*where).scalar_subquery()
     children: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for name, model, order, extra in _CHILDREN:
-        if not outline or name in _OUTLINE:
+        if (not outline or name in _OUTLINE) and (parts is None or name in parts):
             children[name] = await _rows_by_poc(session, model, ids, order, extra)
     # (A table the outline skipped reads as empty: `children` is a defaultdict.)
     workspaces: dict[str, WorkspaceSettings] = {}
     if not outline:
         teams = sorted({r.team_id for r in rows})
         workspaces = await load_workspaces(session=session, team_ids=teams)
-    return [
-        poc_snapshot(
-            r,
-            {name: children[name][r.id] for name, *_ in _CHILDREN},
-            workspaces.get(r.team_id),
-        )
-        for r in rows
-    ]
+    built = []
+    for k, r in enumerate(rows, 1):
+        c = {name: children[name][r.id] for name, *_ in _CHILDREN}
+        built.append(poc_snapshot(r, c, workspaces.get(r.team_id)))
+        if k % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # other requests' acks get a turn between batches
+    return built
 
 
 def _where(
@@ -214,9 +221,19 @@ async def _rows_by_poc(
     if extra is not None:
         query = query.where(extra)
     grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in (await session.exec(query.order_by(*order))).all():
+    for row in await _all(await session.exec(query.order_by(*order))):
         grouped[row.poc_id].append(row)
     return grouped
+
+
+async def _all(result: Any) -> list[Any]:
+    """Every row of `result`, read a batch at a time: turning tens of thousands of rows into
+    Python values takes a while, and other requests' acks get a turn between batches."""
+    rows: list[Any] = []
+    for batch in result.partitions(YIELD_EVERY * 20):
+        rows.extend(batch)
+        await asyncio.sleep(0)
+    return rows
 
 
 async def load_poc(

@@ -30,11 +30,16 @@ def test_demo_runs_a_whole_poc_and_leaves_nothing_behind(tmp_path: Path) -> None
     assert summary["nudges_by_kind"]["outcome_due"] == 1
     assert summary["status"] == "won"
     assert summary["parked_for_phase_2"] == ["SSO via Okta"]
+    # The AE's `/poc report` after the close: the quarter so far, one POC, GO and won.
+    assert summary["report"] == (
+        "Report Q4 2026 so far: 1 POC started, 1 closed — 1 won; GO at kickoff: 1 of 1 won"
+    )
     assert summary["seconds"] < 20
     said = " ".join(line["text"] for line in record["transcript"])
     assert "Validated with exceptions" in said and "Couldn't read" in said
     assert said.count("New request: SSO via Okta") == 1
     assert "evaluation is complete" in said and "Won" in said
+    assert "Team report — Q4 2026" in said and "Executive briefed by kickoff: 1 of 1 won" in said
     # The demo ends with the close, and the next day's sweep posts nothing.
     assert record["transcript"][-1]["text"] == "the 09:05 sweep posted 0 messages: it is over"
     assert list(tmp_path.iterdir()) == []

@@ -18,6 +18,7 @@ words for a date or a count) and the modules above it here:
     nudges               ← facts, lifecycle: what is due today (rules 5–9, 11)
     team                 ← progress, qualification: the managers' Team view and Monday digest
     templates            ← facts, lint: what a template keeps, and what it offers a POC
+    portfolio            ← facts, qualification: the team's figures over a period (/poc report)
 
 A new rule goes in the module of its concern, and its public names are re-exported here.
 """
@@ -128,6 +129,20 @@ from bot.rules.policy import (
     condition,
     decide,
 )
+from bot.rules.portfolio import (
+    SMALL_GROUP,
+    Outcomes,
+    Period,
+    Report,
+    Share,
+    briefed_by_kickoff,
+    closed_on,
+    finished_on,
+    kickoff_go,
+    outcomes,
+    quarter,
+    report,
+)
 from bot.rules.progress import (
     Score,
     SponsorPulse,
@@ -233,6 +248,7 @@ __all__ = [
     "RULE_WHO",
     "SCOPING_LEAD_BUSINESS_DAYS",
     "SIGNOFF_AFTER_READOUT_BUSINESS_DAYS",
+    "SMALL_GROUP",
     "SNOOZE_BUSINESS_DAYS",
     "SPONSOR_STALL_DAYS",
     "STANDINGS",
@@ -247,11 +263,15 @@ __all__ = [
     "Lint",
     "LintIssue",
     "Offer",
+    "Outcomes",
+    "Period",
     "Qualification",
     "Reason",
+    "Report",
     "Said",
     "SaveRequest",
     "Score",
+    "Share",
     "Signoff",
     "SponsorPulse",
     "TeamFilter",
@@ -265,12 +285,14 @@ __all__ = [
     "auto_close_due",
     "auto_close_warning_nudges",
     "backed_off",
+    "briefed_by_kickoff",
     "briefs_exec",
     "business_days_between",
     "candidate_monday",
     "champion_silence",
     "checkin_counts",
     "closed_for_team",
+    "closed_on",
     "condition",
     "criterion_offers",
     "criterion_scope_changes",
@@ -286,6 +308,7 @@ __all__ = [
     "exec_disengaged_days",
     "extend_problem",
     "extended_plan",
+    "finished_on",
     "harvest",
     "health",
     "in_alert_window",
@@ -298,6 +321,7 @@ __all__ = [
     "is_overrun",
     "kicked_off",
     "kickoff_date",
+    "kickoff_go",
     "last_activity",
     "last_live_checkin",
     "latest_checkin",
@@ -313,10 +337,13 @@ __all__ = [
     "next_milestone",
     "open_to",
     "outcome_nudges",
+    "outcomes",
     "paused_days",
     "paused_nudges",
     "qualify",
+    "quarter",
     "reaction_verdict",
+    "report",
     "request_nudges",
     "roll_back",
     "roll_forward",

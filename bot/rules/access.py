@@ -36,6 +36,7 @@ class Act(StrEnum):
     record_answer = "record_answer"  # the read-out's answer given in a meeting, recorded
     save_template = "save_template"  # /poc template save: this POC's use cases and criteria
     use_templates = "use_templates"  # /poc template list|delete, the /poc new template picker
+    see_report = "see_report"  # /poc report: the team's figures, no POC in particular
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,12 @@ class Actor:
 
 def _of_our_team(poc: Poc | None, actor: Actor) -> bool:
     """Anyone in our workspace: a POC is started by the SE who will run it."""
+    return actor.of_our_team
+
+
+def _team_member(poc: Poc | None, actor: Actor) -> bool:
+    """Our team's own people, for the team's figures (about no POC in particular). A guest
+    account of our workspace looks like one here: the handler asks Slack (users.info)."""
     return actor.of_our_team
 
 
@@ -100,11 +107,13 @@ _ACT_RULES: dict[Act, Callable[[Poc | None, Actor], bool]] = {
     # A team's templates are its own: a prospect's people (Slack Connect) never see them.
     # Deleting or replacing one also takes its author or a manager (rules/templates.py).
     Act.use_templates: _of_our_team,
+    Act.see_report: _team_member,
 }
 
 #: Who a rule lets in, in words (refusals and the README's usage table say the same).
 RULE_WHO: dict[Callable[[Poc | None, Actor], bool], str] = {
     _of_our_team: "anyone in our workspace",
+    _team_member: "our team's own people (not guests, nor other organisations)",
     _on_the_poc: "the people on this POC (SE, AE, champion, sponsors, listed evaluators)",
     _se_or_ae: "this POC's SE and AE",
     _signs_off: "the champion and sponsors (or the SE and AE, recording their answer)",

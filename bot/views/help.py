@@ -25,6 +25,10 @@ SUBCOMMANDS = (
         "template save|list|delete <name>",
         "Keep this POC's use cases and criteria as a template; `/poc new` offers it.",
     ),
+    (
+        "report [this quarter|last quarter|<dates>]",
+        "The team's figures, privately: outcomes, win rates by kickoff verdict, overruns.",
+    ),
     ("help", "This list."),
 )
 

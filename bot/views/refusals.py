@@ -29,6 +29,7 @@ ACT_WORDS: dict[Act, str] = {
     Act.record_answer: "record an answer to its read-out",
     Act.save_template: "save it as a template",
     Act.use_templates: "use the team's POC templates",
+    Act.see_report: "see the team's report",
 }
 
 

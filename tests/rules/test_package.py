@@ -33,6 +33,7 @@ def test_the_modules_are_the_concerns() -> None:
         "nudges",
         "plan",
         "policy",
+        "portfolio",
         "progress",
         "qualification",
         "replan",

@@ -36,6 +36,7 @@ from bot.domain import (
     Role,
     ScopeChange,
     ScopeChangeKind,
+    Skin,
     Stakeholder,
     Status,
     Thresholds,
@@ -44,7 +45,7 @@ from bot.domain import (
     VerdictState,
     WorkspaceSettings,
 )
-from bot.rules import Go, TeamFilter, WeekNews, due_nudges, qualify
+from bot.rules import Go, Outcomes, Period, Report, Share, TeamFilter, WeekNews, due_nudges, qualify
 from bot.rules import signoff as signoff_state
 from bot.views import (
     checkin,
@@ -67,6 +68,7 @@ from bot.views import (
     team,
     team_digest,
 )
+from bot.views import report as report_view
 from bot.views import status as status_view
 from bot.views.text import (
     MAX_BUTTON_TEXT,
@@ -280,6 +282,7 @@ def cases() -> dict[str, Callable[[], Any]]:
         **life_cases(poc),
         **team_cases(poc),
         **template_cases(poc, long),
+        **report_cases(),
     }
 
 
@@ -340,6 +343,30 @@ def trail() -> list[Entry]:
         for kind in kinds
         for _ in range(20)
     ]
+
+
+def report_cases() -> dict[str, Callable[[], Any]]:
+    """`/poc report` over a big team's year: every group full, figures in the thousands."""
+    many = Outcomes(won=4321, lost=3210, no_decision=2109)
+    figures = Report(
+        period=Period(TODAY - timedelta(days=3650), TODAY),
+        partial=True,
+        started=12_345,
+        outcomes=many,
+        by_verdict=(*((g, many) for g in Go), (None, many)),
+        by_skin=tuple((s, many) for s in Skin),
+        by_briefing=((True, many), (False, many)),
+        median_days=123.5,
+        median_planned_days=30,
+        overran=Share(5432, 9640),
+        criteria=Share(45_678, 56_789),
+        criteria_pending=1234,
+        scope_changes=98_765,
+    )
+    return {
+        "report.report_blocks": lambda: report_view.report_blocks(figures, today=TODAY),
+        "report.report_text": lambda: report_view.report_text(figures),
+    }
 
 
 def life_cases(poc: Any) -> dict[str, Callable[[], Any]]:
