@@ -9,6 +9,7 @@ Reached through the /poc router (handlers/commands.py): it registers no listener
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
@@ -44,6 +45,11 @@ async def export_command(cmd: Command) -> None:
     except BadPeriod as e:
         await cmd.say_privately(str(e))
         return
+    await send_export(cmd, first, last, now)
+
+
+async def send_export(cmd: Command, first: date, last: date, now: datetime) -> None:
+    """The period's two CSV files to the caller's DM (`/poc export`, `/poc report … csv`)."""
     # Work after the ack, in one of the few follow-up lanes: a team's whole portfolio is the
     # heaviest read a request makes (1,000 closed POCs: ~1 s of CPU), and acks come first.
     async with cmd.deps.follow_ups:

@@ -20,6 +20,7 @@ from bot.rules import Act, local_today, report
 from bot.views.period import EXAMPLES, PeriodError, read_period
 from bot.views.refusals import refusal
 from bot.views.report import report_blocks, report_text
+from handlers import export
 from handlers.request import Command
 from storage import portfolio
 
@@ -42,10 +43,15 @@ async def show_report(cmd: Command) -> None:
         return
     now = cmd.deps.clock()
     tz = str(person.get("tz") or cmd.deps.settings.default_tz)
+    words = cmd.args.split()
+    as_csv = bool(words) and words[-1].lower() == "csv"  # `/poc report last quarter csv`
     try:
-        period = read_period(cmd.args, now=now, tz=tz)
+        period = read_period(" ".join(words[:-1]) if as_csv else cmd.args, now=now, tz=tz)
     except PeriodError as e:
         await cmd.say_privately(f"{e} Try {EXAMPLES}.")
+        return
+    if as_csv:  # the period's POCs and criteria as two files in the person's DM
+        await export.send_export(cmd, period.start, period.end, now)
         return
     async with cmd.deps.db.session() as s:
         pocs = await portfolio.pocs_for_period(

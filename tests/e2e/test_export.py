@@ -153,3 +153,19 @@ async def test_slack_refusing_the_upload_is_said_privately(sb: Sandbox) -> None:
         "I couldn't send the files to your DM (Slack said: file_uploads_disabled)."
     )
     assert sb.slack.files.shared() == [] and sb.slack.calls_to("files.completeUploadExternal") == []
+
+
+async def test_poc_report_csv_uploads_the_same_files_as_export(sb: Sandbox) -> None:
+    """`/poc report <period> csv`: the report's period, the export's two files."""
+    sb.slack.add_user(MANAGER, "Morgan Manager")
+    await managers(sb, MANAGER)
+    await portfolio(sb)
+    said = await said_privately(sb, MANAGER, "report 2026-11-01..2026-11-23 csv")
+    assert said.startswith("📎 Sent to you by DM: 3 POCs and 2 criteria from 2026-11-01")
+    lengths, received = uploads(sb.slack)
+    assert lengths == [len(data) for data in received] and len(received) == 2
+    pocs_file, criteria_file = sb.slack.files.shared(sb.slack.dm_id(MANAGER))
+    cli = await team_export(
+        sb.db, team_id=sb.slack.team_id, first=FIRST, last=LAST, now=sb.clock.now
+    )
+    assert (pocs_file.text, criteria_file.text) == (cli.pocs_csv, cli.criteria_csv)
