@@ -27,9 +27,9 @@ from bot.rules import (
     qualify,
 )
 from bot.views.text import day
-from scheduler.due import gc_paused
 from storage import lifecycle, snapshots
 from storage.db import Database
+from storage.snapshots import gc_paused
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,6 @@ scope changes. Check-ins, engagements, answers and the sent-log stay in the data
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -19,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import domain
 from bot.domain import CLOSED_STATUSES
 from storage import models as m
-from storage.snapshots import load_pocs
+from storage.snapshots import gc_paused, load_pocs
 from storage.sql import table
 
 #: The child tables a report reads (storage/snapshots.py `_CHILDREN`' names).
@@ -45,21 +42,7 @@ async def pocs_for_period(
             poc.c.closed_at < before,
         ),
     )
-    with _gc_paused():
+    with gc_paused():
         return await load_pocs(
             session=session, team_id=team_id, statuses=None, also=(touching,), parts=REPORT_PARTS
         )
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while thousands of snapshots are built, none of them
-    garbage yet: each collection would walk them all again (the sweep pauses it too,
-    scheduler/due.py). Reference counting still frees everything meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
