@@ -15,18 +15,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
-from bot.domain import Nudge, Poc, Role
+from bot.domain import Nudge, Poc
+from bot.rules import owner
 from bot.views.nudges import nudge_blocks, nudge_text
 from storage import sentlog
 from storage.sentlog import NewClaim, NudgeStatus
 
 log = logging.getLogger(__name__)
-
-
-def owner(poc: Poc) -> str | None:
-    """Who takes a nudge on in the deal channel: the SE, else the AE."""
-    people = (*poc.people(Role.se), *poc.people(Role.ae))
-    return next((p.user_id for p in people if p.user_id), None)
 
 
 async def reply_in_thread(

@@ -34,9 +34,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Nudge, Poc
 from bot.privacy import ChannelInfo
+from bot.rules import owner
 from bot.views.nudges import refusal_notice
 from scheduler.due import Due, is_user
-from scheduler.letters import Letter, all_letters, compose, owner_of
+from scheduler.letters import Letter, all_letters, compose
 from storage import sentlog
 from storage.db import Database
 from storage.sentlog import Claim, NudgeStatus
@@ -278,8 +279,8 @@ class Delivery:
         for poc in letter.pocs:
             if not await self._mark_blocked(poc, letter.destination, error, at):
                 continue
-            owner = owner_of(poc, besides=letter.destination)
-            if owner is None:
+            told_to = owner(poc, besides=letter.destination)
+            if told_to is None:
                 log.warning(
                     "POC %s: %s refuses (%s) and nobody can be told",
                     poc.id,
@@ -287,15 +288,15 @@ class Delivery:
                     error,
                 )
                 continue
-            if owner in owners:
+            if told_to in owners:
                 continue
-            owners.add(owner)
+            owners.add(told_to)
             try:
                 text = refusal_notice(poc, letter.destination, is_dm=letter.is_dm, error=error)
-                await self.client.chat_postMessage(channel=owner, text=text)
+                await self.client.chat_postMessage(channel=told_to, text=text)
                 told = True
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
-                log.warning("could not tell %s that %s refuses: %s", owner, letter.destination, e)
+                log.warning("could not tell %s that %s refuses: %s", told_to, letter.destination, e)
         return told
 
     async def _mark_blocked(self, poc: Poc, destination: str, error: str, at: datetime) -> bool:

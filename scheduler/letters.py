@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain import Nudge, Poc, Role
-from bot.rules import NUDGE_PRIORITY
+from bot.domain import Nudge, Poc
+from bot.rules import NUDGE_PRIORITY, owner
 from bot.views.digest import digest_batches, digest_blocks, digest_text
 from bot.views.nudges import nudge_batches, nudge_blocks, nudge_text
 from scheduler.due import Due, is_user
@@ -120,17 +120,9 @@ def compose(
         return digest_text(listed), digest_blocks(listed, today, part=part)
     poc, nudges = letter.poc, [n for _, n, _ in batch]
     # In the deal channel each nudge names who takes it on (never in an internal message).
-    owner = (
-        owner_of(poc, besides="")
+    named = (
+        owner(poc)
         if letter.destination == poc.channel_id and not any(n.internal for n in nudges)
         else None
     )
-    return nudge_text(poc, nudges), nudge_blocks(poc, nudges, part=part, owner=owner)
-
-
-def owner_of(poc: Poc, *, besides: str) -> str | None:
-    """Who hears that a destination refuses: the SE, or the AE when it is the SE's DM."""
-    for person in (*poc.people(Role.se), *poc.people(Role.ae)):
-        if person.user_id and person.user_id != besides:
-            return person.user_id
-    return None
+    return nudge_text(poc, nudges), nudge_blocks(poc, nudges, part=part, owner=named)

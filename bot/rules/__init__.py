@@ -128,6 +128,7 @@ from bot.rules.policy import (
     backed_off,
     condition,
     decide,
+    owner,
 )
 from bot.rules.portfolio import (
     SMALL_GROUP,
@@ -338,6 +339,7 @@ __all__ = [
     "open_to",
     "outcome_nudges",
     "outcomes",
+    "owner",
     "paused_days",
     "paused_nudges",
     "qualify",

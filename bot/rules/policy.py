@@ -158,6 +158,15 @@ def condition(poc: Poc, nudge: Nudge, today: date) -> str:
     return f"{item}|{level}"
 
 
+def owner(poc: Poc, *, besides: str = "") -> str | None:
+    """Who takes a nudge on (named in the deal channel) and hears that a destination refuses:
+    the SE, else the AE — never `besides` (the refusing DM's own person)."""
+    for person in (*poc.people(Role.se), *poc.people(Role.ae)):
+        if person.user_id and person.user_id != besides:
+            return person.user_id
+    return None
+
+
 def _item(cond: str) -> str:
     return cond.rpartition("|")[0]
 
