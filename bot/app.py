@@ -12,8 +12,10 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps, web_client
+from bot.deps import Deps, tenant_or_none, web_client
+from bot.installations import oauth_options
 from handlers import register_all
+from storage import tenants
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +29,50 @@ class _SameToken(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
+async def record_tenant(
+    context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[Any]]
+) -> Any:
+    """The first request from a workspace keeps its tenant row (which org, which install):
+    how the clock learns the workspaces of an org-wide install. Once per team and process."""
+    deps: Deps = context["deps"]
+    if context.is_enterprise_install and not context.team_id and isinstance(body, dict):
+        # An org-wide install's events are authorized for the org (authorizations name no
+        # team); the workspace they happened in is the delivery's own team_id.
+        context["team_id"] = body.get("team_id") or None
+    team_id = tenant_or_none(context)
+    if team_id and team_id not in deps.tenants_seen:
+        try:
+            async with deps.db.transaction() as s:
+                await tenants.seen(
+                    session=s,
+                    team_id=team_id,
+                    enterprise_id=context.enterprise_id,
+                    org_install=bool(context.is_enterprise_install),
+                )
+            deps.tenants_seen.add(team_id)
+        except Exception:
+            # The request goes on; the next one from the team tries again.
+            log.exception("recording tenant %s failed", team_id)
+    return await next()
+
+
 def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
     """The Bolt app with every listener registered; `deps` reaches them through the context."""
     settings = deps.settings
     bolt_log = logging.getLogger("pocbot.bolt")
     if not any(isinstance(f, _SameToken) for f in bolt_log.filters):
         bolt_log.addFilter(_SameToken())
-    app = AsyncApp(
-        client=client or web_client(settings),
+    if settings.oauth:
+        # Many workspaces: each request authorized by its installation (bot/installations.py).
+        authorization: dict[str, Any] = oauth_options(settings, deps.db)
+        deps.installation_store = authorization["installation_store"]
+    else:
         # Bolt needs the token for its single-workspace authorization (auth.test, cached);
         # it logs that the client's own token wins, which is the same token.
-        token=settings.slack_bot_token,
+        authorization = {"token": settings.slack_bot_token}
+    app = AsyncApp(
+        client=client or web_client(settings),
+        **authorization,
         signing_secret=settings.slack_signing_secret,
         # Socket Mode carries no signature; over HTTP every request must be signed.
         request_verification_enabled=not settings.socket_mode,
@@ -50,6 +85,8 @@ def build_app(deps: Deps, *, client: AsyncWebClient | None = None) -> AsyncApp:
         return await next()
 
     app.use(inject_deps)
+    if settings.oauth:
+        app.use(record_tenant)
 
     @app.error
     async def on_error(error: Exception, body: Any, response: BoltResponse | None) -> None:

@@ -16,7 +16,12 @@ WHERE_TO_GET = {
     "SLACK_BOT_TOKEN": "your Slack app's OAuth & Permissions page (xoxb-…)",
     "SLACK_SIGNING_SECRET": "your Slack app's Basic Information page, 'Signing Secret'",
     "SLACK_APP_TOKEN": "Basic Information → App-Level Tokens, scope connections:write (xapp-…)",
+    "SLACK_CLIENT_ID": "your Slack app's Basic Information page, 'Client ID'",
+    "SLACK_CLIENT_SECRET": "your Slack app's Basic Information page, 'Client Secret'",
+    "SLACK_STATE_SECRET": "yourself: any long random string, e.g. `openssl rand -hex 32`",
 }
+#: Set together, they turn on the OAuth install (many workspaces); none: one SLACK_BOT_TOKEN.
+OAUTH_VARIABLES = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET")
 
 
 class ConfigError(SystemExit):
@@ -40,6 +45,12 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None  # set: Socket Mode instead of HTTP
+    #: all three set: OAuth install for many workspaces (bot/installations.py)
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    #: days an uninstalled workspace's POCs are kept before `python -m bot purge` deletes them
+    uninstalled_keep_days: int = Field(default=30, ge=0, le=3650)
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = "sqlite:///pocbot.db"
     #: PostgreSQL: seconds to connect before start-up (or a request) gives up
@@ -89,10 +100,23 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
 
+    @property
+    def oauth(self) -> bool:
+        """Installed by OAuth in many workspaces, rather than one SLACK_BOT_TOKEN's."""
+        return any(getattr(self, n.lower()) for n in OAUTH_VARIABLES)
+
     def require_slack(self) -> None:
         """Fail fast, naming each missing credential and where to find it."""
-        needed = ["SLACK_BOT_TOKEN"]
-        needed.append("SLACK_APP_TOKEN" if self.socket_mode else "SLACK_SIGNING_SECRET")
+        if self.oauth:
+            if self.socket_mode:
+                raise ConfigError(
+                    "the OAuth install (SLACK_CLIENT_ID…) is served over HTTP: "
+                    "unset SLACK_APP_TOKEN, or unset the OAuth variables for one workspace"
+                )
+            needed = [*OAUTH_VARIABLES, "SLACK_SIGNING_SECRET"]
+        else:
+            needed = ["SLACK_BOT_TOKEN"]
+            needed.append("SLACK_APP_TOKEN" if self.socket_mode else "SLACK_SIGNING_SECRET")
         missing = [n for n in needed if not getattr(self, n.lower())]
         if missing:
             lines = [f"  {n}: from {WHERE_TO_GET[n]}" for n in missing]

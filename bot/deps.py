@@ -50,6 +50,10 @@ class Deps:
     channels: ChannelInfo = field(default_factory=ChannelInfo)
     #: lanes for the work after an ack (posting what a submission saved)
     follow_ups: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOW_UPS))
+    #: OAuth mode: slack_sdk's installation store (bot/installations.py); None with one token
+    installation_store: Any = None
+    #: OAuth mode: teams whose tenant row this process has written (bot/app.py)
+    tenants_seen: set[str] = field(default_factory=set)
 
 
 def deps_of(context: AsyncBoltContext) -> Deps:
@@ -61,13 +65,21 @@ def tenant(context: AsyncBoltContext) -> str:
     """The installing team: every row and query is scoped by it.
 
     Not the payload's team: in a Slack Connect channel a prospect's click carries the
-    prospect's team id, while the installation (authorize_result) is always ours.
+    prospect's team id, while the installation (authorize_result) is always ours. An org-wide
+    install (Enterprise Grid) has one token for every workspace of the org, so its tenant is
+    the workspace the request comes from.
     """
-    result = context.authorize_result
-    team_id = (result.team_id if result else None) or context.team_id
+    team_id = tenant_or_none(context)
     if not team_id:
         raise LookupError("request without a team")
     return team_id
+
+
+def tenant_or_none(context: AsyncBoltContext) -> str | None:
+    result = context.authorize_result
+    if context.is_enterprise_install:
+        return context.team_id
+    return (result.team_id if result else None) or context.team_id
 
 
 def web_client(

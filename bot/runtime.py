@@ -10,6 +10,7 @@ import logging
 from contextlib import AsyncExitStack
 
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import dates, public_holidays
 from bot.app import build_app
@@ -18,6 +19,7 @@ from bot.deps import Deps, close_client
 from bot.server import Server, web_app
 from bot.startup import open_database, stop_event
 from scheduler.clock import Clock
+from storage import tenants
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,24 @@ log = logging.getLogger(__name__)
 async def run_migrate(settings: Settings) -> None:
     db = await open_database(settings)
     await db.dispose()
+
+
+async def _introduce(deps: Deps, client: AsyncWebClient) -> None:
+    """Say which Slack this process serves: one team's token (checked now), or installs."""
+    if deps.settings.oauth:
+        async with deps.db.session() as s:
+            served = await tenants.served_teams(session=s)
+        log.info("OAuth install: serving %d installed workspace(s)", len(served))
+        return
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as e:
+        raise ConfigError(
+            f"Slack rejected SLACK_BOT_TOKEN ({e.response.get('error')}); "
+            "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page"
+        ) from e
+    deps.bot_user_id = auth.get("user_id")
+    log.info("connected to Slack team %s as %s", auth.get("team"), auth.get("user"))
 
 
 async def run_serve(
@@ -41,15 +61,7 @@ async def run_serve(
         deps = Deps(settings=settings, db=db)
         app = build_app(deps)
         opened.push_async_callback(close_client, app.client)
-        try:
-            auth = await app.client.auth_test()
-        except SlackApiError as e:
-            raise ConfigError(
-                f"Slack rejected SLACK_BOT_TOKEN ({e.response.get('error')}); "
-                "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page"
-            ) from e
-        deps.bot_user_id = auth.get("user_id")
-        log.info("connected to Slack team %s as %s", auth.get("team"), auth.get("user"))
+        await _introduce(deps, app.client)
 
         stop = stop_event()
         socket = None

@@ -8,7 +8,7 @@ import os
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
@@ -78,6 +78,23 @@ def slack_events(
     return handle
 
 
+def oauth_pages(bolt: AsyncApp) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """GET /slack/install and /slack/oauth_redirect: Bolt's OAuth flow (bot/installations.py).
+    No signature here: the browser of the person installing comes, not Slack."""
+    flow = bolt.oauth_flow
+    assert flow is not None
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        asked = await to_bolt_request(request)
+        if request.path == flow.install_path:
+            answer = await flow.handle_installation(asked)
+        else:
+            answer = await flow.handle_callback(asked)
+        return await to_aiohttp_response(answer)
+
+    return handle
+
+
 def web_app(
     bolt: AsyncApp | None, db: Database, *, signing_secret: str | None = None
 ) -> web.Application:
@@ -97,6 +114,10 @@ def web_app(
         if not signing_secret:
             raise ValueError("serving /slack/events needs the signing secret")
         app.router.add_post(EVENTS_PATH, slack_events(bolt, signing_secret))
+        if bolt.oauth_flow is not None:
+            pages = oauth_pages(bolt)
+            app.router.add_get(bolt.oauth_flow.install_path, pages)
+            app.router.add_get(bolt.oauth_flow.redirect_uri_path, pages)
     return app
 
 

@@ -11,6 +11,7 @@ from handlers import (
     commands,
     criteria,
     home,
+    installs,
     lifecycle,
     poc_new,
     reactions,
@@ -42,6 +43,7 @@ FLOWS = (
     activity,
     team,
     templates,
+    installs,
 )
 
 

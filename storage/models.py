@@ -20,7 +20,9 @@ from storage.columns import string as _str
 from storage.columns import text as _text
 from storage.columns import timestamp as _ts
 
-# A team's POC templates have a module of their own; importing it registers their tables.
+# The OAuth install's tables (slack_sdk's stores, our tenants) and a team's POC templates have
+# modules of their own; importing them registers their tables.
+from storage.installation_models import Tenant  # noqa: F401
 from storage.template_models import (  # noqa: F401
     PocFromTemplate,
     PocTemplate,

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import aiohttp
 
 from bot.app import build_app
 from bot.config import Settings
@@ -19,6 +23,7 @@ from bot.server import EVENTS_PATH, Server, web_app
 from storage.db import Database
 
 SIGNING_SECRET = "sandbox-signing-secret"
+STATE_SECRET = "sandbox-state-secret"
 
 
 @dataclass
@@ -56,6 +61,35 @@ async def open_modal(
     )
 
 
+async def install_by_oauth(
+    base_url: str,
+    slack: SlackStandIn,
+    *,
+    team_id: str | None = None,
+    enterprise_id: str | None = None,
+    installer: str = "UINSTALLER",
+) -> str:
+    """One install through the bot's real OAuth pages; returns the bot token it was given."""
+    async with aiohttp.ClientSession() as browser:
+        async with browser.get(f"{base_url}/slack/install", allow_redirects=False) as r:
+            to_slack = r.headers.get("Location", "")
+            if r.status != 302 or "state=" not in to_slack:
+                raise AssertionError(f"/slack/install answered {r.status}: {await r.text()}")
+            # Bolt's state cookie is Secure: a browser sends it back over https. The loopback
+            # is http, so it is carried back by hand, as that browser would.
+            jar = SimpleCookie()
+            for header in r.headers.getall("Set-Cookie", []):
+                jar.load(header)
+        state = parse_qs(urlparse(to_slack).query)["state"][0]
+        code = slack.install(team_id=team_id, enterprise_id=enterprise_id, installer=installer)
+        back = f"{base_url}/slack/oauth_redirect?{urlencode({'code': code, 'state': state})}"
+        cookie = "; ".join(f"{k}={m.value}" for k, m in jar.items())
+        async with browser.get(back, allow_redirects=False, headers={"Cookie": cookie}) as r:
+            if r.status != 200:
+                raise AssertionError(f"the OAuth redirect answered {r.status}: {await r.text()}")
+    return slack.installs.of(team_id=team_id, enterprise_id=enterprise_id)[-1]
+
+
 class Sandbox:
     """`async with Sandbox(db) as sb:` — sb.slack (the stand-in), sb.client (Slack's side)."""
 
@@ -66,8 +100,11 @@ class Sandbox:
         clock: Clock | None = None,
         settings: dict[str, Any] | None = None,
         slack: SlackStandIn | None = None,
+        oauth: bool = False,
     ) -> None:
+        """`oauth`: installed by OAuth in many workspaces (`install()`), not one token."""
         self.db = db
+        self.oauth = oauth
         self.clock = clock or Clock()
         self.slack = slack or SlackStandIn()
         self._extra = settings or {}
@@ -87,8 +124,17 @@ class Sandbox:
     async def start(self) -> None:
         if not self.slack.port:
             await self.slack.start()
+        credentials: dict[str, Any] = (
+            {
+                "slack_client_id": self.slack.installs.client_id,
+                "slack_client_secret": self.slack.installs.client_secret,
+                "slack_state_secret": STATE_SECRET,
+            }
+            if self.oauth
+            else {"slack_bot_token": self.slack.token}
+        )
         settings = Settings(
-            slack_bot_token=self.slack.token,
+            **credentials,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=self.slack.api_url,
             database_url=str(self.db.engine.url),
@@ -102,6 +148,7 @@ class Sandbox:
         self.sweep_client = web_client(settings, retry_server_errors=False)
         self.server = Server(web_app(self.app, self.db, signing_secret=SIGNING_SECRET))
         port = await self.server.start("127.0.0.1", 0)
+        self.base_url = f"http://127.0.0.1:{port}"
         # Signatures carry the real time: Bolt rejects requests older than five minutes by
         # the wall clock, whatever day the bot's own clock says it is.
         self.client = SlackClient(
@@ -115,6 +162,32 @@ class Sandbox:
             await close_client(self.app.client)
             await close_client(self.sweep_client)
         await self.slack.stop()
+
+    async def install(
+        self,
+        *,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+        installer: str = "UINSTALLER",
+    ) -> str:
+        """Someone installs the app from the bot's install link, as a browser does it: the
+        link sends them to Slack with a state; they allow; Slack sends them back with a code.
+        Returns the new bot token."""
+        return await install_by_oauth(
+            self.base_url,
+            self.slack,
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            installer=installer,
+        )
+
+    def workspace(
+        self, team_id: str, *, enterprise_id: str | None = None, org_install: bool = False
+    ) -> SlackClient:
+        """Slack's side for requests from another workspace (of an org, if `enterprise_id`)."""
+        return self.client.as_workspace(
+            team_id, enterprise_id=enterprise_id, org_install=org_install
+        )
 
     # ------------------------------------------------------------------ common journeys
 

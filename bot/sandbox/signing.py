@@ -118,11 +118,20 @@ class SlackClient:
         slack: SlackStandIn,
         *,
         clock: Callable[[], float] = time.time,
+        team_id: str | None = None,
+        enterprise_id: str | None = None,
+        org_install: bool = False,
     ) -> None:
+        """`team_id` (default: the stand-in's own team) is the workspace the requests come
+        from; `enterprise_id` its Enterprise Grid org, `org_install` if the app is installed
+        org-wide there (one token for every workspace of the org)."""
         self.url = url
         self.secret = signing_secret
         self.slack = slack
         self.clock = clock
+        self.team_id = team_id or slack.team_id
+        self.enterprise_id = enterprise_id
+        self.org_install = org_install
         self._ids = itertools.count(1)
         self._session: aiohttp.ClientSession | None = None
 
@@ -171,10 +180,27 @@ class SlackClient:
 
     def _user(self, user_id: str) -> dict[str, Any]:
         name = self.slack.users[user_id].name if user_id in self.slack.users else user_id
-        return {"id": user_id, "username": name, "name": name, "team_id": self.slack.team_id}
+        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+
+    def _enterprise(self) -> dict[str, Any] | None:
+        return {"id": self.enterprise_id, "name": "Org"} if self.enterprise_id else None
+
+    def as_workspace(
+        self, team_id: str, *, enterprise_id: str | None = None, org_install: bool = False
+    ) -> SlackClient:
+        """The same Slack, speaking for another workspace (or a workspace of an org)."""
+        return SlackClient(
+            self.url,
+            self.secret,
+            self.slack,
+            clock=self.clock,
+            team_id=team_id,
+            enterprise_id=enterprise_id,
+            org_install=org_install,
+        )
 
     def _team(self) -> dict[str, Any]:
-        return {"id": self.slack.team_id, "domain": "sandbox"}
+        return {"id": self.team_id, "domain": "sandbox"}
 
     def trigger_id(self) -> str:
         return f"{next(self._ids)}.{int(self.clock())}.sandbox"
@@ -203,7 +229,7 @@ class SlackClient:
         channel = self.slack.channels.get(channel_id)
         return {
             "token": "verification-token-unused",
-            "team_id": self.slack.team_id,
+            "team_id": self.team_id,
             "team_domain": "sandbox",
             "channel_id": channel_id,
             "channel_name": channel.name if channel else "unknown",
@@ -212,7 +238,8 @@ class SlackClient:
             "command": command,
             "text": text,
             "api_app_id": "A0POCBOT",
-            "is_enterprise_install": "false",
+            "enterprise_id": self.enterprise_id or "",
+            "is_enterprise_install": "true" if self.org_install else "false",
             "response_url": self.slack.response_url(),
             "trigger_id": self.trigger_id(),
         }
@@ -234,8 +261,8 @@ class SlackClient:
     ) -> dict[str, Any]:
         submitted = {
             **view,
-            "team_id": self.slack.team_id,
-            "app_installed_team_id": self.slack.team_id,
+            "team_id": self.team_id,
+            "app_installed_team_id": self.team_id,
             "state": {"values": state_values(view, answers)},
         }
         submitted.pop("how", None)
@@ -248,8 +275,8 @@ class SlackClient:
             "trigger_id": self.trigger_id(),
             "view": submitted,
             "response_urls": [],
-            "is_enterprise_install": False,
-            "enterprise": None,
+            "is_enterprise_install": self.org_install,
+            "enterprise": self._enterprise(),
         }
 
     async def submit(
@@ -283,8 +310,8 @@ class SlackClient:
             "api_app_id": "A0POCBOT",
             "token": "verification-token-unused",
             "trigger_id": self.trigger_id(),
-            "is_enterprise_install": False,
-            "enterprise": None,
+            "is_enterprise_install": self.org_install,
+            "enterprise": self._enterprise(),
             "actions": [action],
         }
         if message is not None:  # a button in a message
@@ -299,7 +326,7 @@ class SlackClient:
             payload["response_url"] = self.slack.response_url()
         elif view is not None:  # a button in App Home or a modal
             payload["container"] = {"type": "view", "view_id": view.get("id", "VHOME")}
-            payload["view"] = {**view, "team_id": self.slack.team_id}
+            payload["view"] = {**view, "team_id": self.team_id}
         return payload
 
     async def click(self, user_id: str, *, action_id: str, value: str = "", **where: Any) -> Reply:
@@ -314,19 +341,21 @@ class SlackClient:
         """An Events API delivery around `event`, as Slack wraps it."""
         return {
             "token": "verification-token-unused",
-            "team_id": self.slack.team_id,
+            "team_id": self.team_id,
             "api_app_id": "A0POCBOT",
             "event": {"event_ts": f"{self.clock():.6f}", **event},
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._ids):010d}",
             "event_time": int(self.clock()),
+            "enterprise_id": self.enterprise_id,
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": self.slack.team_id,
+                    "enterprise_id": self.enterprise_id,
+                    # an org-wide install is authorized for the org, not a workspace
+                    "team_id": None if self.org_install else self.team_id,
                     "user_id": self.slack.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": self.org_install,
                 }
             ],
             "is_ext_shared_channel": False,

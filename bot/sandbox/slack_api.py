@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.sandbox.files import FileRefused, Files, UploadedFile
+from bot.sandbox.installs import Installation, Installs, OAuthRefused
 from bot.sandbox.scopes import (
     APP_TOKEN_SCOPES,
     MANIFEST,
@@ -136,6 +137,8 @@ class Call:
     error: str | None = None
     #: the scope Slack asked for, when it answered missing_scope
     needed: str | None = None
+    #: the token the call came with (whose installation spoke)
+    token: str | None = None
 
 
 @dataclass
@@ -226,6 +229,14 @@ class SlackStandIn:
         self.port = 0
         #: Slack's end of Socket Mode
         self.link = SocketLink(app_id=app_id, notify=self._notify)
+        #: OAuth installs: workspaces and orgs with bot tokens of their own (installs.py)
+        self.installs = Installs(
+            app_id=app_id,
+            bot_user_id=bot_user_id,
+            scopes=",".join(sorted(self.granted or bot_scopes(MANIFEST))),
+        )
+        #: the installation whose token the call being answered came with
+        self._caller: Installation | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -327,6 +338,29 @@ class SlackStandIn:
         if dm not in self.channels:
             self.channels[dm] = Channel(dm, dm, is_im=True, members={user_id, self.bot_user_id})
         return dm
+
+    def install(
+        self,
+        *,
+        team_id: str | None = None,
+        team_name: str | None = None,
+        enterprise_id: str | None = None,
+        installer: str = "UINSTALLER",
+    ) -> str:
+        """An installer approves the app (a workspace, or with only `enterprise_id` a whole
+        org): the one-time code Slack sends to the redirect URL."""
+        return self.installs.approve(
+            team_id=team_id, team_name=team_name, enterprise_id=enterprise_id, installer=installer
+        )
+
+    def uninstall(self, *, team_id: str | None = None, enterprise_id: str | None = None) -> None:
+        """The app is removed: Slack stops taking every token the installation was given."""
+        for token in self.installs.of(team_id=team_id, enterprise_id=enterprise_id):
+            self.revoke(token)
+
+    def calls_with(self, token: str) -> list[Call]:
+        """Every call made with `token` (refused ones included)."""
+        return [c for c in self.calls if c.token == token]
 
     def revoke(self, token: str, error: str = "token_revoked") -> None:
         """Slack stops accepting `token`: token_revoked, token_expired, account_inactive…"""
@@ -455,9 +489,13 @@ class SlackStandIn:
         call = Call(method, args, time.monotonic())
         self.calls.append(call)
         try:
-            token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            token = token or str(args.pop("token", ""))
+            authorization = request.headers.get("Authorization", "")
+            if method == "oauth.v2.access":  # the client id and secret, not a token
+                return web.json_response({"ok": True, **self.installs.access(args, authorization)})
+            token = authorization.removeprefix("Bearer ").strip()
+            token = call.token = token or str(args.pop("token", ""))
             self._authenticate(method, token)
+            self._caller = self.installs.by_token.get(token)
             self._authorize(method, args, call)
             if (fault := self._fault_for(method, args)) is not None:
                 if fault.hold and method == "chat.postMessage":
@@ -473,7 +511,7 @@ class SlackStandIn:
             handler = getattr(self, "_" + method.replace(".", "_"))
             answer = handler(args)
             return web.json_response({"ok": True, **answer})
-        except FileRefused as e:
+        except (FileRefused, OAuthRefused) as e:
             call.error = e.error
             return web.json_response({"ok": False, "error": e.error})
         except SlackError as e:
@@ -495,7 +533,7 @@ class SlackStandIn:
         )
         if token == other:
             raise SlackError("not_allowed_token_type")
-        if token != wanted:
+        if token != wanted and (wanted == self.app_token or token not in self.installs.by_token):
             raise SlackError("invalid_auth")
 
     def _authorize(self, method: str, args: dict[str, Any], call: Call) -> None:
@@ -611,6 +649,8 @@ class SlackStandIn:
         return channel
 
     def _auth_test(self, _args: dict[str, Any]) -> dict[str, Any]:
+        if self._caller is not None:  # an OAuth installation's token
+            return self._caller.auth_test()
         return {
             "url": "https://sandbox.slack.test/",
             "team": self.team_name,
