@@ -1,4 +1,4 @@
-"""pocbot: serve | clock | sweep | migrate | settings | export | demo  (or `python -m bot …`)"""
+"""pocbot: serve | clock | sweep | migrate | purge | settings | export | demo (or python -m bot)"""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ def parser(prog: str = "pocbot") -> argparse.ArgumentParser:
     sweep.add_argument("--now", type=_instant, help="sweep as if it were this instant (ISO-8601)")
     sweep.add_argument("--dry-run", action="store_true", help="print what is due, send nothing")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    purge = sub.add_parser(
+        "purge", help="delete workspaces uninstalled over UNINSTALLED_KEEP_DAYS ago"
+    )
+    purge.add_argument("--now", type=_instant, help="as if it were this instant (ISO-8601)")
+    purge.add_argument("--dry-run", action="store_true", help="name them, delete nothing")
     settings = sub.add_parser("settings", help="show or change a workspace's settings")
     action = settings.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = action.add_parser("show", help="every setting, its value, * for the default")
@@ -123,6 +128,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.runtime import run_migrate
 
         asyncio.run(run_migrate(settings))
+    elif args.command == "purge":
+        from bot.purge_command import run_purge
+
+        return run_purge(settings, now=args.now, dry_run=args.dry_run)
     elif args.command == "settings":
         from bot.settings_command import run_settings
 

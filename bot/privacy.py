@@ -59,7 +59,8 @@ class ChannelInfo:
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._readable: dict[str, tuple[float, bool]] = {}
         self._outsider: dict[str, tuple[float, bool]] = {}
-        self._team_id: str | None = None
+        #: the team (or, for an org-wide install, the org) each token speaks for
+        self._teams: dict[str, str] = {}
         #: users.info calls made so far (what the bound is measured by)
         self.user_lookups = 0
 
@@ -139,9 +140,13 @@ class ChannelInfo:
         return answer
 
     async def _our_team(self, client: AsyncWebClient) -> str:
-        if self._team_id is None:
-            self._team_id = str((await client.auth_test())["team_id"])
-        return self._team_id
+        """Whose people count as ours: the token's team, or its org for an org-wide install.
+        Asked once per token; one cache serves every installation."""
+        token = client.token or ""
+        if token not in self._teams:
+            auth = await client.auth_test()
+            self._teams[token] = str(auth.get("team_id") or auth.get("enterprise_id"))
+        return self._teams[token]
 
     def forget_user(self, user_id: str) -> None:
         self._outsider.pop(user_id, None)
@@ -152,7 +157,9 @@ def outsider(user: dict[str, Any], our_team: str) -> bool:
     if user.get("is_restricted") or user.get("is_ultra_restricted"):
         return True
     team = user.get("team_id")
-    return bool(team) and team != our_team
+    # In an Enterprise Grid org every workspace's people are the org's (our_team: the org).
+    org = (user.get("enterprise_user") or {}).get("enterprise_id")
+    return bool(team) and our_team not in (team, org)
 
 
 def shared_externally(info: dict[str, Any]) -> bool:

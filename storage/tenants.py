@@ -146,18 +146,20 @@ async def installer_of(*, session: AsyncSession, where: Installation) -> str | N
     return str(row[0]) if row else None
 
 
+async def purgeable(*, session: AsyncSession, uninstalled_before: datetime) -> list[str]:
+    """The teams uninstalled before the date (and not installed again since), sorted."""
+    t = table(Tenant)
+    rows = await session.exec(
+        sa.select(t.c.team_id).where(t.c.uninstalled_at < uninstalled_before).order_by(t.c.team_id)
+    )
+    return [r[0] for r in rows.all()]
+
+
 async def purge(*, session: AsyncSession, uninstalled_before: datetime) -> list[str]:
     """Delete every row of the teams uninstalled before the date, and their tenant rows.
     Returns the teams purged. Caller commits (one transaction: all of a team or nothing)."""
     t = table(Tenant)
-    teams = [
-        r[0]
-        for r in (
-            await session.exec(
-                sa.select(t.c.team_id).where(t.c.uninstalled_at < uninstalled_before)
-            )
-        ).all()
-    ]
+    teams = await purgeable(session=session, uninstalled_before=uninstalled_before)
     if not teams:
         return []
     # Children before parents (a criterion before its POC), whatever the foreign keys cascade.
@@ -165,4 +167,4 @@ async def purge(*, session: AsyncSession, uninstalled_before: datetime) -> list[
         if data.name not in NOT_TENANT_DATA and "team_id" in data.c:
             await session.exec(sa.delete(data).where(data.c.team_id.in_(teams)))
     await session.exec(sa.delete(t).where(t.c.team_id.in_(teams)))
-    return sorted(teams)
+    return teams
