@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, faults, footprint, latency, noise, report, sweep_scale
+from bench import delivery, faults, footprint, installs, latency, noise, report, sweep_scale
 
 if __name__ == "__main__":
     print("## Request latency\n")
@@ -22,3 +22,5 @@ if __name__ == "__main__":
     noise.main()
     print("\n## /poc report over a big quarter\n")
     report.main()
+    print("\n## OAuth installs\n")
+    installs.main()

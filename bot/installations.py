@@ -28,6 +28,7 @@ from slack_bolt.oauth.async_callback_options import (
 )
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -74,12 +75,14 @@ class SignedStates(AsyncSQLAlchemyOAuthStateStore):
             table_name=OAUTH_STATES_TABLE,
         )
         self._key = secret.encode()
+        self._db = db
 
     def _sign(self, nonce: str) -> str:
         return hmac.new(self._key, nonce.encode(), hashlib.sha256).hexdigest()[:32]
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        nonce = await super().async_issue(*args, **kwargs)
+        async with self._db.write_turn():
+            nonce = await super().async_issue(*args, **kwargs)
         return f"{nonce}.{self._sign(nonce)}"
 
     async def async_consume(self, state: str) -> bool:
@@ -87,16 +90,45 @@ class SignedStates(AsyncSQLAlchemyOAuthStateStore):
         if not nonce or not hmac.compare_digest(signature, self._sign(nonce)):
             log.info("refused an OAuth state that is not signed with SLACK_STATE_SECRET")
             return False
-        return bool(await super().async_consume(nonce))
+        async with self._db.write_turn():
+            return bool(await super().async_consume(nonce))
 
 
-def installation_store(settings: Settings, db: Database) -> AsyncSQLAlchemyInstallationStore:
-    return AsyncSQLAlchemyInstallationStore(
-        client_id=str(settings.slack_client_id),
-        engine=db.engine,
-        bots_table_name=BOTS_TABLE,
-        installations_table_name=INSTALLATIONS_TABLE,
-    )
+class InstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack_sdk's store on our database, its writes taking their turn (Database.write_turn)."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        super().__init__(
+            client_id=str(settings.slack_client_id),
+            engine=db.engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+        )
+        self._db = db
+
+    async def async_save(self, installation: Installation) -> None:
+        async with self._db.write_turn():
+            await super().async_save(installation)
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        async with self._db.write_turn():  # also called by async_save, within its turn
+            await super().async_save_bot(bot)
+
+    async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
+        async with self._db.write_turn():
+            await super().async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+
+    async def async_delete_installation(
+        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
+    ) -> None:
+        async with self._db.write_turn():
+            await super().async_delete_installation(
+                enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
+            )
+
+
+def installation_store(settings: Settings, db: Database) -> InstallationStore:
+    return InstallationStore(settings, db)
 
 
 def oauth_options(settings: Settings, db: Database) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,8 @@ CLIENT_GRACE_S = 2.0
 STOP_PING_S = 1.0
 #: Execution option that makes a SQLite transaction take the write lock at BEGIN.
 WRITE = "pocbot_write"
+#: Set while this task holds its Database's write turn (`Database.write_turn`).
+_IN_WRITE_TURN: ContextVar[bool] = ContextVar("pocbot_write_turn", default=False)
 
 
 class UnsupportedDatabase(ValueError):
@@ -172,6 +175,22 @@ class Database:
         async with self._writer, self.sessions() as s, s.begin():
             await s.connection(execution_options={WRITE: True})
             yield s
+
+    @asynccontextmanager
+    async def write_turn(self) -> AsyncIterator[None]:
+        """SQLite: this process's one writer's turn, for code that writes through the engine
+        on its own (slack_sdk's stores): two of its read-then-write transactions at once
+        would deadlock, and SQLite answers that at once with "database is locked".
+        Re-entrant: a store method that calls another while in its turn keeps it."""
+        if self._writer is None or _IN_WRITE_TURN.get():
+            yield
+            return
+        async with self._writer:
+            held = _IN_WRITE_TURN.set(True)
+            try:
+                yield
+            finally:
+                _IN_WRITE_TURN.reset(held)
 
     async def ping(self, within: float | None = None) -> bool:
         """Does the database answer (within `within` seconds)?"""
