@@ -25,32 +25,45 @@ GroupCache = dict[str, frozenset[str]]
 
 
 async def manager_ids(
-    client: AsyncWebClient, ws: WorkspaceSettings, cache: GroupCache | None = None
+    client: AsyncWebClient,
+    ws: WorkspaceSettings,
+    cache: GroupCache | None = None,
+    *,
+    team_id: str | None = None,
 ) -> frozenset[str]:
-    """Every manager's user id: those named, and the members of the groups named."""
+    """Every manager's user id: those named, and the members of the groups named.
+
+    `team_id`: the workspace, which an org-wide install's token must name (Slack ignores it
+    for a workspace's own token)."""
     cache = {} if cache is None else cache
     found = {m for m in ws.managers if not is_user_group(m)}
     for group in (m for m in ws.managers if is_user_group(m)):
         if group not in cache:
-            cache[group] = await _members(client, group)
+            cache[group] = await _members(client, group, team_id)
         found |= cache[group]
     return frozenset(found)
 
 
 async def is_manager(
-    client: AsyncWebClient, ws: WorkspaceSettings, user_id: str, cache: GroupCache | None = None
+    client: AsyncWebClient,
+    ws: WorkspaceSettings,
+    user_id: str,
+    cache: GroupCache | None = None,
+    *,
+    team_id: str | None = None,
 ) -> bool:
     """Is this person one of the managers? Slack is asked only when a user group is named."""
     if user_id in ws.managers:
         return True
     if not any(is_user_group(m) for m in ws.managers):
         return False
-    return user_id in await manager_ids(client, ws, cache)
+    return user_id in await manager_ids(client, ws, cache, team_id=team_id)
 
 
-async def _members(client: AsyncWebClient, group: str) -> frozenset[str]:
+async def _members(client: AsyncWebClient, group: str, team_id: str | None) -> frozenset[str]:
+    where = {"team_id": team_id} if team_id else {}
     try:
-        answer = await client.usergroups_users_list(usergroup=group)
+        answer = await client.usergroups_users_list(usergroup=group, **where)
     except SlackApiError as e:
         log.warning("usergroups.users.list %s: %s (nobody counted)", group, e.response.get("error"))
         return frozenset()

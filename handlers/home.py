@@ -42,7 +42,7 @@ async def publish_home_for(
     default); and the workspace settings, for those who may change them."""
     async with deps.db.session() as s:
         ws = await workspace.load_workspace(session=s, team_id=team_id)
-    manager = await is_manager(client, ws, user_id)
+    manager = await is_manager(client, ws, user_id, team_id=team_id)
     state = (state or TeamState()) if manager else None
     now = deps.clock()
     async with deps.db.session() as s:

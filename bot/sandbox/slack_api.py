@@ -688,6 +688,9 @@ class SlackStandIn:
         }
 
     def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self._caller is not None and self._caller.org_wide and not args.get("team_id"):
+            # An org-wide token spans workspaces: Slack wants to be told which one.
+            raise SlackError("missing_argument")
         members = self.usergroups.get(str(args.get("usergroup") or ""))
         if members is None:
             raise SlackError("no_such_subteam")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.sandbox.harness import Clock, Sandbox, open_modal
 from bot.sandbox.signing import SlackClient
+from bot.workspace import parse
 from storage import tenants, workspace
 from storage.db import Database
 from tests.blockkit import check_everything_sent
@@ -111,6 +112,23 @@ async def test_an_org_wide_install_serves_every_workspace_of_the_org(sb: Sandbox
     assert (await west.command(SE_B, "CEAST", "status")).status == 200
     said = await sb.slack.wait_for(lambda: sb.slack.responses[before:] or sb.slack.ephemerals(SE_B))
     assert "Globex" not in str(said)
+
+
+async def test_an_org_workspace_s_manager_group_is_asked_in_that_workspace(sb: Sandbox) -> None:
+    await sb.install(enterprise_id=ORG, installer=SE_A)
+    east = sb.workspace(GRID_EAST, enterprise_id=ORG, org_install=True)
+    await new_poc(sb, east, SE_A, "CEAST", "Globex")
+    sb.slack.add_usergroup("SMANAGERS", [SE_B])
+    key, value = parse("managers", "SMANAGERS")
+    async with sb.db.transaction() as s:
+        await workspace.save_settings(
+            session=s, team_id=GRID_EAST, values={key: value}, by=None, now=sb.clock.now
+        )
+    assert (await east.open_home(SE_B)).status == 200
+    home = await sb.slack.wait_for(lambda: sb.slack.home.get(SE_B))
+    assert "Globex" in str(home)  # the Team view: SE_B is a manager through the group
+    asked = sb.slack.calls_to("usergroups.users.list")
+    assert asked and all(c.args.get("team_id") == GRID_EAST and not c.error for c in asked)
 
 
 async def served_are(sb: Sandbox, teams: list[str]) -> bool:
