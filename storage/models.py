@@ -20,6 +20,9 @@ from storage.columns import string as _str
 from storage.columns import text as _text
 from storage.columns import timestamp as _ts
 
+# The clocks' work table (PostgreSQL's several clocks), with the code that claims its rows.
+from storage.partitions import SweepPartition  # noqa: F401
+
 # A team's POC templates have a module of their own; importing it registers their tables.
 from storage.template_models import (  # noqa: F401
     PocFromTemplate,
