@@ -97,9 +97,13 @@ async def take_share(
                 log.info("clock %s waits for %d partitions other clocks hold", by, left)
             share.polls += 1
             await asyncio.sleep(poll)
-    finally:
-        # Closing ends any transaction left open (a cancelled sweep): the row is free again.
-        await _close(conn)
+    except BaseException:
+        # Cut short (a stop, a database gone): end the session without a word to a server
+        # that may not answer. Its transaction ends with it, and the row is free again.
+        with suppress(Exception):
+            await conn.invalidate()
+        raise
+    await conn.close()
     log.info(share.summary(by))
     return share
 
@@ -119,12 +123,3 @@ async def _sweep_one(
     except Exception:
         log.exception("sweeping partition %d failed; the next tick tries again", claimed.partition)
     await store.swept(conn, claimed.partition, tick, by=by, at=now(), reconciled=reconciled)
-
-
-async def _close(conn: AsyncConnection) -> None:
-    try:
-        await conn.close()
-    except Exception:
-        # A connection the database dropped: nothing is held on it any more.
-        with suppress(Exception):
-            await conn.invalidate()
