@@ -12,7 +12,8 @@ clock to agree on. (A clock that is merely slow keeps its partition; one cut off
 database loses it, and then both may sweep it — the sent-log's unique claims still post each
 nudge once.)
 
-PostgreSQL only: SQLite runs one clock, which sweeps everything without this table.
+The clocks use it on PostgreSQL only: SQLite runs one clock, which sweeps every team without
+this table (the queries work on SQLite all the same, without the locks).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import Field, SQLModel
 
@@ -78,6 +79,7 @@ class Claimed:
 async def ensure(conn: AsyncConnection, partitions: int = PARTITIONS) -> None:
     """Every partition has its row (a fresh database, or more partitions than before)."""
     rows = [{"partition": p} for p in range(partitions)]
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     await conn.execute(insert(_table).values(rows).on_conflict_do_nothing())
     await conn.commit()
 
