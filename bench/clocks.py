@@ -165,7 +165,8 @@ def main() -> None:
         return
     assert PG_URL, "set TEST_DATABASE_URL: clocks share the work on PostgreSQL only"
     print(
-        "| POCs | teams | clocks | mode | wall s | per clock: partitions, POCs, sent, sweep s, peak RSS MB |"
+        "| POCs | teams | clocks | mode | wall s "
+        "| per clock: partitions, POCs, sent, sweep s, peak RSS MB |"
     )
     print("|---|---|---|---|---|---|")
     for n in args.clocks:
