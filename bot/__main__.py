@@ -61,7 +61,12 @@ def parser(prog: str = "pocbot") -> argparse.ArgumentParser:
         metavar="N",
         help="web processes sharing PORT (default: WEB_CONCURRENCY, else 1; PostgreSQL only)",
     )
-    sub.add_parser("clock", help="the one scheduler process: sweeps and posts nudges")
+    clock = sub.add_parser(
+        "clock", help="the scheduler: sweeps and posts nudges (PostgreSQL: several share the teams)"
+    )
+    clock.add_argument(
+        "--now", type=_instant, help="run as if it were this instant, on from there (ISO-8601)"
+    )
     sweep = sub.add_parser("sweep", help="one sweep now (or at --now), then exit")
     sweep.add_argument("--now", type=_instant, help="sweep as if it were this instant (ISO-8601)")
     sweep.add_argument("--dry-run", action="store_true", help="print what is due, send nothing")
@@ -119,7 +124,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     elif args.command == "clock":
         from scheduler.clock import run_clock
 
-        asyncio.run(run_clock(settings))
+        asyncio.run(run_clock(settings, now=args.now))
     elif args.command == "sweep":
         from scheduler.sweep import run_sweep
 

@@ -1,49 +1,50 @@
-"""The one scheduler: a sweep every SWEEP_MINUTES, in `python -m bot clock` or inside `serve`.
+"""The scheduler: a sweep every SWEEP_MINUTES, in `python -m bot clock` or inside `serve`.
 
 The ticks fall on the UTC clock, not on multiples of the interval from whenever the process
 started: with 15 minutes at :00, :15, :30 and :45, so a POC's 09:00 nudges go at 09:00, not at
 09:07 (every timezone's offset is a multiple of 15 minutes, so every local 09:00 is a tick).
 The clock also sweeps once as it starts.
 
-APScheduler 3 keeps jobs in memory and cannot share them between processes, so the clock is
-a singleton. On PostgreSQL a session-level advisory lock (`AdvisoryLock.sweep`), held on a
-connection of its own, makes a second clock wait (a rolling deploy, a scaled-up dyno) instead
-of sweeping too. The waiting clock asks for the lock every LOCK_POLL_S rather than blocking
-in `pg_advisory_lock`: a poll is bounded by the statement timeout, survives a database
-restart, and leaves nothing to cancel on the server when SIGTERM comes. The lock is a
-courtesy, not the guarantee: the sent-log's unique claim is what stops a nudge from being
-posted twice.
+APScheduler 3 keeps jobs in memory and cannot share them between processes; the database
+shares the work instead. On PostgreSQL any number of clocks run (a rolling deploy, a clock
+per dyno, one in `serve`): at each tick each claims partitions of the teams
+(scheduler/partitions.py) until every partition is swept for that tick, so the clocks split
+the teams between them, and a clock killed mid-sweep leaves its partition to the others
+within seconds (its row lock ends with its connection). SQLite has one writer and runs one
+clock, which sweeps every team itself. The split is for throughput and failover, not the
+guarantee: the sent-log's unique claim is what stops a nudge from being posted twice, and the
+managers' digests are claimed one by one (scheduler/managers.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings
 from bot.deps import close_client, utc_now, web_client
 from bot.privacy import ChannelInfo
 from bot.rules import candidate_monday
 from bot.startup import open_database, stop_event
+from bot.tenancy import SingleToken, Workspaces
 from scheduler.delivery import Delivery
 from scheduler.managers import MondayDigests
+from scheduler.partitions import Share, clock_name, take_share
 from scheduler.reconcile import Reconciler
 from scheduler.sweep import SweepReport, sweep, team_of
-from storage import locks, replays
-from storage.db import Database, failure_reason, is_postgres
+from storage import partitions, replays
+from storage.db import Database, is_postgres
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "sweep"
-#: Seconds between a waiting clock's attempts at the sweep lock. A sweep runs every 15 min by
-#: default; taking over a few seconds after the other clock stops costs nothing.
-LOCK_POLL_S = 5.0
 #: Seconds a sweep under way may take to finish once the process is asked to stop. Within
 #: the 10 s a platform gives between SIGTERM and SIGKILL, with room for the rest.
 STOP_GRACE_S = 3.0
@@ -74,6 +75,21 @@ def sweep_trigger(sweep_minutes: int) -> CronTrigger:
     return CronTrigger(hour=f"*/{hours}" if hours < 24 else 0, minute=0, timezone=UTC)
 
 
+def tick_of(now: datetime, minutes: int) -> datetime:
+    """The tick `now` falls in: the last instant of the clock's trigger at or before it. The
+    clocks name a tick by it, so two that sweep "the 10:15" agree whatever their start."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    elapsed = int((now - midnight).total_seconds()) // 60
+    return midnight + timedelta(minutes=elapsed - elapsed % minutes)
+
+
+def offset_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads `start` now and runs on from there (`clock --now`): a rehearsal
+    of a given day, or a test's."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
 class Clock:
     def __init__(
         self,
@@ -82,6 +98,7 @@ class Clock:
         db: Database,
         client: object | None = None,
         now: object = utc_now,
+        workspaces: Workspaces | None = None,
     ) -> None:
         self.settings = settings
         self.db = db
@@ -89,6 +106,8 @@ class Clock:
         self._owns_client = client is None
         self.client = client or web_client(settings, retry_server_errors=False)
         self.now = now
+        #: the teams this clock may sweep: SLACK_BOT_TOKEN's own, in single-token mode
+        self.workspaces = workspaces or SingleToken(self.client)  # type: ignore[arg-type]
         self.channels = ChannelInfo()
         # Votes whose events were lost: once a day, within half of each tick's interval.
         self.reconciler = Reconciler(
@@ -97,20 +116,17 @@ class Clock:
         # The sales managers' Monday digest, after the sweep (scheduler/managers.py).
         self.digests = MondayDigests(db, self.client, default_tz=settings.default_tz)  # type: ignore[arg-type]
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.name = clock_name()
         self.last: SweepReport | None = None
-        self._lock_conn: AsyncConnection | None = None
-        self._waiting: asyncio.Task[None] | None = None
+        #: PostgreSQL: what this clock took of the last tick
+        self.share: Share | None = None
+        self._teams: dict[int, list[str]] = {}
+        #: set as each tick ends, swept or failed: what a test or an embedding process awaits
+        self.ticked = asyncio.Event()
         self._sweeping: asyncio.Task[object] | None = None
         self._stopping = False
 
     async def start(self) -> None:
-        if not is_postgres(self.db.engine) or await self._take_lock():
-            self._schedule()
-            return
-        log.info("another clock holds the sweep lock; waiting to take over (no sweeps here)")
-        self._waiting = asyncio.create_task(self._wait_for_lock())
-
-    def _schedule(self) -> None:
         asked = self.settings.sweep_minutes
         minutes = tick_minutes(asked)
         if minutes != asked:
@@ -132,12 +148,23 @@ class Clock:
             next_run_time=datetime.now(UTC),  # sweep at start, then on the clock's ticks
         )
         self.scheduler.start()
-        log.info("clock started: a sweep every %d min from 00:00 UTC, and one now", minutes)
+        shared = (
+            f"; the teams shared with any other clock on this database ({partitions.PARTITIONS}"
+            f" partitions, this clock: {self.name})"
+            if is_postgres(self.db.engine)
+            else "; SQLite: this clock sweeps every team"
+        )
+        log.info(
+            "clock started: a sweep every %d min from 00:00 UTC, and one now%s", minutes, shared
+        )
 
     async def tick(self) -> SweepReport | None:
         self._sweeping = asyncio.current_task()
         try:
-            return await self._tick()
+            if is_postgres(self.db.engine):
+                await self._take_share()
+                return self.last
+            return await self._sweep_all()
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
@@ -148,65 +175,85 @@ class Clock:
             return None
         finally:
             self._sweeping = None
+            self.ticked.set()
 
-    async def _tick(self) -> SweepReport | None:
-        report = None
-        try:
-            report = self.last = await sweep(
-                self.db,
-                self.client,  # type: ignore[arg-type]
-                self.now(),  # type: ignore[operator]
-                nudge_hour=self.settings.nudge_hour,
-                delivery=Delivery(self.client, self.db, channels=self.channels),  # type: ignore[arg-type]
-            )
-        except Exception:
-            # The next tick tries again; the sent-log keeps what was claimed retakeable.
-            log.exception("sweep failed")
-        await self._monday(report)
+    async def _sweep_all(self) -> SweepReport | None:
+        """SQLite's one clock: every team, then the digests, the votes and the replay keys."""
+        report = await self._sweep(None)
+        await self._monday(report.teams if report else None)
         # After the nudges, within the same stop grace: votes whose events were lost.
         await self.reconciler.tick(self.now())  # type: ignore[operator]
         await forget_old_requests(self.db, self.now())  # type: ignore[operator]
         return report
 
-    async def _monday(self, report: SweepReport | None) -> None:
-        """The managers' Monday digest, for the teams the sweep served. Never raises: the
-        next tick tries again."""
+    async def _take_share(self) -> None:
+        """PostgreSQL: partitions of this tick's teams until every one is swept."""
+        now: datetime = self.now()  # type: ignore[operator]
+        minutes = tick_minutes(self.settings.sweep_minutes)
+        tick = tick_of(now, minutes)
+        try:
+            # One list per tick: an installation added since is swept from the next.
+            self._teams = partitions.split(await self.workspaces.teams())
+            self.share = await take_share(
+                self.db,
+                tick,
+                work=self._partition,
+                now=self.now,  # type: ignore[arg-type]
+                until=tick + timedelta(minutes=minutes),
+                by=self.name,
+            )
+        except Exception:
+            # The next tick tries again; what this one did not sweep is still unswept.
+            log.exception("sweep failed")
+        # The day's votes, as far as this tick's budget goes (queued by `_partition`).
+        await self.reconciler.tick(self.now(), fill=False)  # type: ignore[operator]
+
+    async def _partition(self, claimed: partitions.Claimed) -> bool:
+        """One claimed partition: its teams' sweep and digests; its daily pass over votes if
+        due (the row says when it was last started, by whichever clock); the replay keys
+        with partition 0, so one clock a tick forgets them."""
+        now: datetime = self.now()  # type: ignore[operator]
+        teams = self._teams.get(claimed.partition, [])
+        if claimed.partition == 0:
+            await forget_old_requests(self.db, now)
+        if not teams:
+            return False
+        await self._sweep(teams)
+        await self._monday(teams)
+        last = claimed.reconciled_at
+        if last is not None and now - last < self.reconciler.every:
+            return False
+        await self.reconciler.start_pass(teams, now)
+        return True
+
+    async def _sweep(self, teams: list[str] | None) -> SweepReport | None:
+        """One sweep of `teams` (None: the token's own). Never raises: the next tick tries
+        again, and the sent-log keeps what was claimed retakeable."""
+        try:
+            self.last = await sweep(
+                self.db,
+                self.client,  # type: ignore[arg-type]
+                self.now(),  # type: ignore[operator]
+                teams=teams,
+                nudge_hour=self.settings.nudge_hour,
+                delivery=Delivery(self.client, self.db, channels=self.channels),  # type: ignore[arg-type]
+            )
+            return self.last
+        except Exception:
+            log.exception("sweep failed")
+            return None
+
+    async def _monday(self, teams: list[str] | None) -> None:
+        """The managers' Monday digest, for the teams swept (None: the token's own). Never
+        raises: the next tick tries again."""
         now = self.now()  # type: ignore[operator]
         if candidate_monday(now) is None:
             return  # most of the week: nothing to ask anyone
         try:
-            teams = report.teams if report else [await team_of(self.client)]  # type: ignore[arg-type]
+            teams = teams or [await team_of(self.client)]  # type: ignore[arg-type]
             await self.digests.tick(now, teams=teams, nudge_hour=self.settings.nudge_hour)
         except Exception:
             log.exception("Monday digests failed; the next tick tries again")
-
-    async def _take_lock(self) -> bool:
-        """One attempt; a database that does not answer counts as "not yet"."""
-        try:
-            if self._lock_conn is None:
-                self._lock_conn = await self.db.engine.connect()
-            got = await locks.try_lock(self._lock_conn, locks.AdvisoryLock.sweep)
-            # End the implicit transaction; a session-level lock outlives it.
-            await self._lock_conn.commit()
-            return got
-        except Exception as e:
-            log.warning("cannot ask for the sweep lock (will retry): %s", failure_reason(e))
-            await self._drop_lock_conn()
-            return False
-
-    async def _wait_for_lock(self) -> None:
-        while True:
-            await asyncio.sleep(LOCK_POLL_S)
-            if await self._take_lock():
-                break
-        log.info("sweep lock taken: this clock sweeps now")
-        self._schedule()
-
-    async def _drop_lock_conn(self) -> None:
-        if self._lock_conn is not None:
-            conn, self._lock_conn = self._lock_conn, None
-            with suppress(Exception):
-                await conn.invalidate()
 
     @property
     def sweeping(self) -> bool:
@@ -214,16 +261,13 @@ class Clock:
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._waiting:
-            self._waiting.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._waiting
         if self.scheduler.running:
             self.scheduler.pause()  # no new sweep; shutting the scheduler down would cancel ours
         sweeping = self._sweeping
         if sweeping is not None and not sweeping.done():
             # Let a sweep under way post what it claimed; past the grace, what it claimed
-            # and did not post stays in the sent-log for the next clock to retake.
+            # and did not post stays in the sent-log for the next clock to retake, and the
+            # partition it held is free again once its connection is closed.
             _, pending = await asyncio.wait({sweeping}, timeout=STOP_GRACE_S)
             for task in pending:
                 task.cancel()
@@ -231,9 +275,6 @@ class Clock:
                     await task
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        # Ending the connection ends the session, and with it the lock (a connection merely
-        # returned to the pool would keep holding it).
-        await self._drop_lock_conn()
         if self._owns_client:
             await close_client(self.client)  # type: ignore[arg-type]
 
@@ -249,10 +290,11 @@ async def forget_old_requests(db: Database, now: datetime) -> int:
         return 0
 
 
-async def run_clock(settings: Settings) -> None:
+async def run_clock(settings: Settings, *, now: datetime | None = None) -> None:
+    """`python -m bot clock [--now …]`: ticks until SIGTERM or SIGINT."""
     settings.require_slack()
     db = await open_database(settings)
-    clock = Clock(settings, db=db)
+    clock = Clock(settings, db=db, now=offset_clock(now) if now else utc_now)
     stop = stop_event()
     await clock.start()
     try:

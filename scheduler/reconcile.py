@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -56,14 +57,17 @@ class Reconciler:
         self.last_pass: dict[str, datetime] = {}
         self._team_id: str | None = None
 
-    async def tick(self, now: datetime) -> ReconcileReport:
+    async def tick(self, now: datetime, *, fill: bool = True) -> ReconcileReport:
         """Start the day's pass if one is due, and work through the queue within the budget.
+        `fill=False`: the passes are started by `start_pass` (several clocks on PostgreSQL,
+        where the work table says whose turn it is), this works through the queue only.
 
         Never raises: a failure is logged and the rest waits for the next tick.
         """
         report = ReconcileReport()
         try:
-            await self._fill(now)
+            if fill:
+                await self._fill(now)
             await self._drain(now, report)
         except Exception:
             log.exception("reconciling votes failed; the next tick goes on")
@@ -89,6 +93,18 @@ class Reconciler:
             found = await verdicts.criterion_messages(session=s, team_id=team_id)
         self.queue.extend(Target(team_id, channel, ts) for channel, ts in found)
         self.last_pass[team_id] = now
+
+    async def start_pass(self, teams: Collection[str], now: datetime) -> None:
+        """Queue the day's pass over these teams, behind what is left of earlier ones. Never
+        raises: a pass that could not be read waits for the next day, as a failed tick's."""
+        try:
+            async with self.db.session() as s:
+                for team_id in teams:
+                    found = await verdicts.criterion_messages(session=s, team_id=team_id)
+                    self.queue.extend(Target(team_id, channel, ts) for channel, ts in found)
+                    self.last_pass[team_id] = now
+        except Exception:
+            log.exception("reading the criteria to reconcile failed; tomorrow's pass goes on")
 
     async def _team(self) -> str:
         """The team this clock's token belongs to: only its POCs can be read with it."""

@@ -1,7 +1,7 @@
 """Every PostgreSQL advisory lock pocbot takes, from one registry, so no two can collide.
 
-The migration lock and the clock's sweep lock were once the same number: while a clock ran,
-`migrate` and every `serve` waited for ever. Each lock is now a member of `AdvisoryLock`,
+The migration lock and the clock's sweep lock (retired since) were once the same number: while a
+clock ran, `migrate` and every `serve` waited for ever. Each lock is now a member of `AdvisoryLock`,
 `@unique` refuses a duplicate at import time, and a test checks the numbers.
 
 A key is two 32-bit halves, `pg_advisory_lock(lock, scope)`:
@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 class AdvisoryLock(IntEnum):
     #: held for the length of a migration's transaction; other migrators wait, then no-op
     migration = 0x706F6301
-    #: held for the life of the one sweeping clock; a second clock polls for it
+    #: retired: held by the one sweeping clock before clocks shared the teams (sweep_partition,
+    #: storage/partitions.py). Kept so the number is never given to another purpose: a clock
+    #: of an older release, during a rolling deploy, still takes it.
     sweep = 0x706F6302
 
 

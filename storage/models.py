@@ -20,9 +20,10 @@ from storage.columns import string as _str
 from storage.columns import text as _text
 from storage.columns import timestamp as _ts
 
-# The OAuth install's tables (slack_sdk's stores, our tenants) and a team's POC templates have
-# modules of their own; importing them registers their tables.
+# The OAuth install's tables (slack_sdk's stores, our tenants), the clocks' work table and a
+# team's POC templates have modules of their own; importing them registers their tables.
 from storage.installation_models import Tenant  # noqa: F401
+from storage.partitions import SweepPartition  # noqa: F401
 from storage.template_models import (  # noqa: F401
     PocFromTemplate,
     PocTemplate,

@@ -183,6 +183,7 @@ DEFERRED_OK = {
     ("bot.__main__", "bot.demo"),
     ("bot.__main__", "bot.settings_command"),
     ("bot.__main__", "bot.export_command"),
+    ("bot.__main__", "bot.purge_command"),
     # Socket Mode's client is loaded only by the deployments that use it.
     ("bot.runtime", "bot.socket_mode"),
 }

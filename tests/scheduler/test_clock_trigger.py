@@ -7,6 +7,7 @@ a run at `previous`, the next is `get_next_fire_time(previous, now)`. Nothing sl
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo, available_timezones
@@ -134,8 +135,8 @@ async def test_the_clock_sweeps_at_start_then_on_the_quarter_hour(
         assert str(job.trigger) == str(sweep_trigger(15)) == "cron[minute='*/15']"
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 15 * 60)
         assert started <= job.next_run_time <= datetime.now(UTC)  # the sweep at start
-        report = await slack.wait_for(lambda: clock.last)
-        assert report.pocs == 0
+        await asyncio.wait_for(clock.ticked.wait(), 5.0)
+        assert clock.last is not None and clock.last.pocs == 0
         after = clock.scheduler.get_job(JOB_ID).next_run_time
         assert (after.minute % 15, after.second, after.microsecond) == (0, 0, 0)
         assert started < after <= started + timedelta(minutes=15)
