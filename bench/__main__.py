@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, faults, footprint, installs, latency, noise, report, sweep_scale
+from bench import (
+    ack_cpu,
+    delivery,
+    faults,
+    footprint,
+    installs,
+    latency,
+    noise,
+    report,
+    sweep_scale,
+)
 
 if __name__ == "__main__":
     print("## Request latency\n")
     sys.argv = [sys.argv[0]]
     latency.main()
+    print("\n## CPU before the ack\n")
+    ack_cpu.main()
     print("\n## Sweep scaling\n")
     sweep_scale.main()
     print("\n## Delivery under Slack's rate limits\n")

@@ -1,11 +1,13 @@
 """Request latency: pocbot against a bare Bolt app that only acks, on the same server stack.
 
-`python -m bench.latency [--requests N] [--databases sqlite postgres]`
+`python -m bench.latency [--requests N] [--databases sqlite postgres] [--workers 1 2]`
 
 Both apps run as processes of their own (`python -m bot serve`, `python -m bench.bare_bolt`),
-as a deployment runs them; this process is Slack: it signs the requests, times them to the
-ack, and answers the bots' Web API calls through the stand-in. Sequential, then
-CONCURRENCY requests in flight at once; p50/p95/p99 in ms.
+as a deployment runs them, on PostgreSQL also as two processes each (`serve --workers 2`,
+`bare_bolt --workers 2`: SO_REUSEPORT spreads connections over them); this process is
+Slack: it signs the requests, times them to the ack, and answers the bots' Web API calls
+through the stand-in. Sequential, then CONCURRENCY requests in flight at once; p50/p95/p99
+in ms.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ async def settled(slack: SlackStandIn, quiet_s: float = 0.3) -> None:
         await asyncio.sleep(quiet_s)
 
 
-async def run(kind: str, requests: int) -> list[dict[str, Any]]:
+async def run(kind: str, requests: int, workers: int = 1) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     async with SlackStandIn() as slack, database_url(kind) as url:
         for uid in (SE, CHAMPION):
@@ -80,8 +82,12 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
         for c in channels:
             slack.add_channel(c)
         async with (
-            served(slack, url, args=("serve", "--no-clock")) as ours_proc,
-            served(slack, url, module="bench.bare_bolt", args=()) as bare_proc,
+            served(
+                slack, url, args=("serve", "--no-clock", "--workers", str(workers))
+            ) as ours_proc,
+            served(
+                slack, url, module="bench.bare_bolt", args=("--workers", str(workers))
+            ) as bare_proc,
         ):
             ours = SlackClient(ours_proc.events_url, SIGNING_SECRET, slack)
             bare = SlackClient(bare_proc.events_url, SIGNING_SECRET, slack)
@@ -130,6 +136,7 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
                     rows.append(
                         {
                             "db": kind,
+                            "processes": workers,
                             "request": name,
                             "mode": mode,
                             "pocbot": pa,
@@ -145,15 +152,16 @@ async def run(kind: str, requests: int) -> list[dict[str, Any]]:
 
 def report(rows: list[dict[str, Any]]) -> str:
     out = [
-        "| db | request | mode | pocbot p50 / p95 / p99 ms | bare Bolt p50 / p95 / p99 ms "
-        "| p50 ratio | acked late |",
-        "|---|---|---|---|---|---|---|",
+        "| db | processes | request | mode | pocbot p50 / p95 / p99 ms "
+        "| bare Bolt p50 / p95 / p99 ms | p50 ratio | acked late |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         a, b = r["pocbot"], r["bare"]
         out.append(
-            f"| {r['db']} | {r['request']} | {r['mode']} | {a['p50']} / {a['p95']} / {a['p99']} "
-            f"| {b['p50']} / {b['p95']} / {b['p99']} | {r['p50_ratio']} | {r['late']} |"
+            f"| {r['db']} | {r['processes']} | {r['request']} | {r['mode']} "
+            f"| {a['p50']} / {a['p95']} / {a['p99']} | {b['p50']} / {b['p95']} / {b['p99']} "
+            f"| {r['p50_ratio']} | {r['late']} |"
         )
     return "\n".join(out)
 
@@ -164,11 +172,19 @@ def main() -> None:
     p.add_argument(
         "--databases", nargs="+", default=["sqlite", "postgres"] if PG_URL else ["sqlite"]
     )
+    p.add_argument(
+        "--workers",
+        nargs="+",
+        type=int,
+        default=[1, 2],
+        help="web processes per run (both apps); SQLite runs one only",
+    )
     args = p.parse_args()
     logging.basicConfig(level=logging.ERROR)
     rows: list[dict[str, Any]] = []
     for kind in args.databases:
-        rows += asyncio.run(run(kind, args.requests))
+        for workers in sorted({1 if kind == "sqlite" else w for w in args.workers}):
+            rows += asyncio.run(run(kind, args.requests, workers))
     print(report(rows))
 
 

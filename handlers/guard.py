@@ -67,48 +67,72 @@ def guarded(listener: Listener, *, writes: Writes = True) -> Callable[[AsyncArgs
     async def run(args: AsyncArgs) -> None:
         acked = asyncio.Event()
         bolt_ack = args.ack
+        # Follow-up work waits while requests are before their ack (bot/deps.py FollowUps).
+        deps = args.context.get("deps") if args.context is not None else None
+        follow_ups = getattr(deps, "follow_ups", None)
+
+        def answered() -> None:
+            if not acked.is_set():
+                acked.set()
+                if follow_ups is not None:
+                    follow_ups.acked()
 
         async def ack(*a: Any, **kw: Any) -> Any:
             response = await bolt_ack(*a, **kw)
-            acked.set()
+            answered()
             return response
 
         kwargs = {name: ack if name == "ack" else getattr(args, name) for name in names}
         if bolt_ack.response is not None:  # events: Bolt acked before running us
             acked.set()
-        work = asyncio.ensure_future(listener(**kwargs))
-        _in_flight.add(work)
-        work.add_done_callback(_in_flight.discard)
-        waiting = asyncio.ensure_future(acked.wait())
+        elif follow_ups is not None:
+            follow_ups.before_ack()
         try:
-            await asyncio.wait(
-                {work, waiting}, timeout=ACK_DEADLINE, return_when=asyncio.FIRST_COMPLETED
-            )
+            await _guarded_run(listener, args, kwargs, acked, writes)
         finally:
-            waiting.cancel()
-        if not work.done() and not acked.is_set():
-            # The database (most likely) does not answer. Stop before anything is written:
-            # a transaction cancelled before COMMIT rolls back, so "nothing was saved" holds.
-            work.cancel()  # it stays in _in_flight until it has unwound
-            log.error(
-                "%s did not ack within %.1f s: cancelled", listener.__qualname__, ACK_DEADLINE
-            )
-            await _answer_failure(args, acked=False, writes=_writes(writes, args.body))
-            return
-        try:
-            await work
-        except Exception:
-            log.exception("%s failed on %s", listener.__qualname__, _kind(args.body))
-            await _answer_failure(args, acked=acked.is_set(), writes=_writes(writes, args.body))
-            return
-        if not acked.is_set():
-            # A path that returned without a word: an empty ack beats Bolt's 404 at 3 s.
-            log.warning("%s returned without acking", listener.__qualname__)
-            await bolt_ack()
+            answered()  # however it ended, this request no longer holds follow-ups back
 
     run.__name__ = run.__qualname__ = f"guarded_{listener.__name__}"
     run.__doc__ = listener.__doc__
     return run
+
+
+async def _guarded_run(
+    listener: Listener,
+    args: AsyncArgs,
+    kwargs: dict[str, Any],
+    acked: asyncio.Event,
+    writes: Writes,
+) -> None:
+    """Run `listener`; answer Slack in time and in words whatever happens (see `guarded`)."""
+    bolt_ack = args.ack
+    work = asyncio.ensure_future(listener(**kwargs))
+    _in_flight.add(work)
+    work.add_done_callback(_in_flight.discard)
+    waiting = asyncio.ensure_future(acked.wait())
+    try:
+        await asyncio.wait(
+            {work, waiting}, timeout=ACK_DEADLINE, return_when=asyncio.FIRST_COMPLETED
+        )
+    finally:
+        waiting.cancel()
+    if not work.done() and not acked.is_set():
+        # The database (most likely) does not answer. Stop before anything is written:
+        # a transaction cancelled before COMMIT rolls back, so "nothing was saved" holds.
+        work.cancel()  # it stays in _in_flight until it has unwound
+        log.error("%s did not ack within %.1f s: cancelled", listener.__qualname__, ACK_DEADLINE)
+        await _answer_failure(args, acked=False, writes=_writes(writes, args.body))
+        return
+    try:
+        await work
+    except Exception:
+        log.exception("%s failed on %s", listener.__qualname__, _kind(args.body))
+        await _answer_failure(args, acked=acked.is_set(), writes=_writes(writes, args.body))
+        return
+    if not acked.is_set():
+        # A path that returned without a word: an empty ack beats Bolt's 404 at 3 s.
+        log.warning("%s returned without acking", listener.__qualname__)
+        await bolt_ack()
 
 
 #: Listener runs not finished yet (a strong reference: a task cancelled at the deadline may

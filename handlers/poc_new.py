@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.deps import Deps
-from bot.domain import Poc, TemplateSummary, WorkspaceSettings
+from bot.domain import NewPoc, Poc, TemplateSummary, WorkspaceSettings
 from bot.privacy import ChannelInfo, is_shared, post_internal
 from bot.rules import Act, draft, qualify
 from bot.views.kickoff import kickoff_blocks, kickoff_text, verdict_blocks, verdict_text
@@ -87,20 +90,32 @@ async def workspace_of(deps: Deps, team_id: str) -> WorkspaceSettings:
 
 
 async def submit_new_poc(sub: Submission) -> None:
+    """Before the ack only what it answers: the form read, the channel free, the POC stored.
+
+    One transaction holds the database's part (the request's key, the workspace's calendar,
+    the one-live-POC check, the inserts): each connection taken from the pool costs a
+    round trip of its own, and a submission's CPU before its ack is what 20 in flight
+    queue behind. The POC is reloaded, rendered and posted after the ack.
+    """
     deps, team_id = sub.deps, sub.team_id
     if not sub.may(Act.start_poc, None):
         await sub.refuse(refusal(Act.start_poc, None))
         return
     meta = Meta.load(sub.view.get("private_metadata"), deps.settings.default_tz)
     now = deps.clock()
-    ws = await workspace_of(deps, team_id)
-    new, errors = read_new_poc(
-        sub.values,
-        now=now,
-        tz=meta.tz,
-        created_by=sub.user_id,
-        workspace_calendar=ws.holiday_country,
-    )
+
+    def read(workspace_calendar: str | None) -> tuple[NewPoc | None, dict[str, str]]:
+        return read_new_poc(
+            sub.values,
+            now=now,
+            tz=meta.tz,
+            created_by=sub.user_id,
+            workspace_calendar=workspace_calendar,
+        )
+
+    # The workspace's calendar only moves the plan's dates, never makes the form wrong: it
+    # is read in the transaction below, and the plan redone if it names one.
+    new, errors = read(None)
     if new is None:
         await sub.show_errors(errors)
         return
@@ -110,26 +125,15 @@ async def submit_new_poc(sub: Submission) -> None:
         await sub.show_errors({"internal_channel": READABLE_CHANNEL})
         return
     template_id = chosen_template_id(sub.values)
-    # The verdict as written down, kept until kickoff freezes it (win rates by verdict).
-    new = replace(new, kickoff_verdict=qualify(draft(new)).verdict.value)
     try:
         async with sub.once() as s:
             if s is None:  # this very submission was already stored: a replay
                 await sub.ack()
                 return
-            existing = await snapshots.live_poc_for_channel(
-                session=s, team_id=team_id, channel_id=new.channel_id
-            )
-            if existing is not None:
-                raise ChannelTaken(existing.prospect)  # rolls back the request's key too
-            poc_id = await writes.create_poc(session=s, team_id=team_id, new=new, now=now)
-            if template_id is not None:  # `/poc criteria` offers its criteria
-                await templates.link_poc(
-                    session=s, team_id=team_id, poc_id=poc_id, template_id=template_id
-                )
-    except ChannelTaken as taken:
+            poc_id = await _store(s, sub, new, read, template_id=template_id, now=now)
+    except ChannelTaken as taken_by:
         await sub.refuse(
-            f"This channel already runs the POC for {taken.prospect}. "
+            f"This channel already runs the POC for {taken_by.prospect}. "
             "Finish that one first, or pick another channel.",
             field="channel",
         )
@@ -143,6 +147,36 @@ async def submit_new_poc(sub: Submission) -> None:
         await announce(
             sub.client, deps, poc, user_id=sub.user_id, origin_channel=meta.origin_channel
         )
+
+
+async def _store(
+    s: AsyncSession,
+    sub: Submission,
+    new: NewPoc,
+    read: Callable[[str | None], tuple[NewPoc | None, dict[str, str]]],
+    *,
+    template_id: int | None,
+    now: datetime,
+) -> int:
+    """In the submission's transaction: the channel free (else ChannelTaken), the plan on
+    the workspace's calendar, the POC stored; returns its id."""
+    team_id = sub.team_id
+    taken = await snapshots.live_prospect_for_channel(
+        session=s, team_id=team_id, channel_id=new.channel_id
+    )
+    if taken is not None:
+        raise ChannelTaken(taken)  # rolls back the request's key too
+    calendar = (await workspace.load_workspace(session=s, team_id=team_id)).holiday_country
+    if calendar is not None and new.holiday_country is None:
+        redone, _ = read(calendar)
+        assert redone is not None  # the same form, read the same way
+        new = redone
+    # The verdict as written down, kept until kickoff freezes it (win rates by verdict).
+    new = replace(new, kickoff_verdict=qualify(draft(new)).verdict.value)
+    poc_id = await writes.create_poc(session=s, team_id=team_id, new=new, now=now)
+    if template_id is not None:  # `/poc criteria` offers its criteria
+        await templates.link_poc(session=s, team_id=team_id, poc_id=poc_id, template_id=template_id)
+    return poc_id
 
 
 async def announce(

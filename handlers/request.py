@@ -363,7 +363,9 @@ async def channel_poc(deps: Deps, *, team_id: str, channel_id: str) -> Poc | Non
 async def poc_by_id(deps: Deps, *, team_id: str, poc_id: int, outline: bool = False) -> Poc | None:
     """The POC with this id, only if it belongs to this team (`outline`: see load_pocs)."""
     async with deps.db.session() as s:
-        return await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id, outline=outline)
+        if outline:
+            return await snapshots.load_outline(session=s, team_id=team_id, poc_id=poc_id)
+        return await snapshots.load_poc(session=s, team_id=team_id, poc_id=poc_id)
 
 
 def local_noon(day: Any, tz: str, now: datetime) -> datetime:

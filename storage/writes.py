@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import domain
 from bot.domain import OPEN_STATUSES, MilestoneKind, Role, ScopeChangeKind, ScopeResolution
 from storage import models as m
-from storage.sql import add, insert, table, update_row
+from storage.sql import add, insert, insert_returning_id, table, update_row
 
 
 async def create_poc(
@@ -23,28 +23,27 @@ async def create_poc(
 ) -> int:
     """Store a POC with its people, use cases and plan; returns its id. Caller commits."""
     poc_id = await session.scalar(
-        sa.insert(table(m.Poc))
-        .values(
-            team_id=team_id,
-            channel_id=new.channel_id,
-            internal_channel_id=new.internal_channel_id,
-            prospect=new.prospect,
-            pain=new.pain,
-            tz=new.tz,
-            start_date=new.start,
-            end_date=new.end,
-            original_end_date=new.end,
-            cadence=new.cadence,
-            budget_confirmed=new.budget_confirmed,
-            skin=new.skin,
-            holiday_country=new.holiday_country,
-            status=domain.Status.active,
-            kickoff_verdict=new.kickoff_verdict,
-            created_by=new.created_by,
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(table(m.Poc).c.id)
+        insert_returning_id(table(m.Poc)),
+        {
+            "team_id": team_id,
+            "channel_id": new.channel_id,
+            "internal_channel_id": new.internal_channel_id,
+            "prospect": new.prospect,
+            "pain": new.pain,
+            "tz": new.tz,
+            "start_date": new.start,
+            "end_date": new.end,
+            "original_end_date": new.end,
+            "cadence": new.cadence,
+            "budget_confirmed": new.budget_confirmed,
+            "skin": new.skin,
+            "holiday_country": new.holiday_country,
+            "status": domain.Status.active,
+            "kickoff_verdict": new.kickoff_verdict,
+            "created_by": new.created_by,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
     assert poc_id is not None
     # One executemany per table: the ORM would send one INSERT … RETURNING per row on

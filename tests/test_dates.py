@@ -282,7 +282,7 @@ class _Spy:
 def test_dateparser_gets_english_and_a_naive_local_base(monkeypatch: pytest.MonkeyPatch) -> None:
     spy = _Spy(dates.DateDataParser)
     monkeypatch.setattr(dates, "DateDataParser", spy)
-    assert parse_date("tomorrow", now=LATE_EVENING, tz=LA) == date(2026, 11, 19)
+    assert parse_date("next week", now=LATE_EVENING, tz=LA) == date(2026, 11, 25)
     (kwargs,) = spy.calls
     assert kwargs["languages"] == ["en"]
     settings = kwargs["settings"]
@@ -302,7 +302,10 @@ def test_long_input_never_reaches_dateparser(monkeypatch: pytest.MonkeyPatch, te
         parse_date(text, now=NOW, tz=LA)
 
 
-@pytest.mark.parametrize("text", ["end of week", "EOM", "end of next month", "monday", "fri"])
+OURS = ["end of week", "EOM", "end of next month", "monday", "fri", "today", "in 2 weeks"]
+
+
+@pytest.mark.parametrize("text", [*OURS, "Tomorrow", "3 days", "in 1 week", "2026-12-12"])
 def test_our_own_phrases_skip_dateparser(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     def forbidden(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("dateparser was called")
@@ -320,3 +323,24 @@ def test_warm_loads_once(monkeypatch: pytest.MonkeyPatch) -> None:
     dates.warm()
     dates.warm()
     assert len(spy.calls) == 1
+
+
+#: Late on a year's last day, a leap day's eve, an ordinary Wednesday: month and year ends.
+BASES = [
+    datetime(2026, 11, 18, 10),
+    datetime(2026, 12, 31, 23, 59),
+    datetime(2027, 2, 28, 0, 1),
+    datetime(2028, 2, 28, 12),
+]
+COMMON = ["today", "tomorrow", "in 0 days", "in 1 day", "in 3 days", "10 days", "1 week"]
+COMMON += ["in 2 weeks", "in 52 weeks", "in 400 days", "2026-12-12", "2028-02-29", "2027-02-29"]
+
+
+@pytest.mark.parametrize("base", BASES)
+@pytest.mark.parametrize("text", COMMON)
+def test_common_phrases_read_as_dateparser_reads_them(base: datetime, text: str) -> None:
+    """The phrases read without dateparser (to keep it off a submission's path before the
+    ack) mean what they meant when dateparser read them."""
+    ours = dates._special(text, base.date())
+    assert ours == dates._dateparser(text, base)
+    assert ours is not None or text == "2027-02-29"  # no such day: refused by both

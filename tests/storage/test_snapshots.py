@@ -108,3 +108,20 @@ async def test_an_outline_has_people_use_cases_and_milestones_in_four_queries(
     assert outline.use_cases == whole.use_cases and outline.milestones == whole.milestones
     assert outline.stakeholders == whole.stakeholders
     assert len(whole.criteria) == 1 and outline.criteria == ()
+
+
+async def test_the_outline_before_an_ack_is_load_pocs_outline_for_this_team_only(
+    db: Database,
+) -> None:
+    poc_id = await create(db)
+    await first_criterion(db, poc_id)
+    async with db.session() as s:
+        with counting(db) as statements:
+            fast = await snapshots.load_outline(session=s, team_id="T1", poc_id=poc_id)
+        assert len(statements) == 4
+        outline = await snapshots.load_poc(session=s, team_id="T1", poc_id=poc_id, outline=True)
+        with counting(db) as statements:
+            other_team = await snapshots.load_outline(session=s, team_id="T2", poc_id=poc_id)
+        assert len(statements) == 1  # the POC is not T2's: nothing else is read
+    assert fast == outline and fast is not None and fast.use_cases
+    assert other_team is None
