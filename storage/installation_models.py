@@ -20,6 +20,8 @@ from storage.columns import string as _str
 INSTALLATIONS_TABLE = "slack_installations"
 BOTS_TABLE = "slack_bots"
 OAUTH_STATES_TABLE = "slack_oauth_states"
+#: Tables slack_sdk's stores own: their columns are its definitions, not ours.
+SLACK_SDK_TABLES = frozenset({INSTALLATIONS_TABLE, BOTS_TABLE, OAUTH_STATES_TABLE})
 
 slack_installations = SQLAlchemyInstallationStore.build_installations_table(
     SQLModel.metadata, INSTALLATIONS_TABLE

@@ -15,11 +15,16 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.installation_models import Tenant, slack_bots, slack_installations
+from storage.installation_models import (
+    SLACK_SDK_TABLES,
+    Tenant,
+    slack_bots,
+    slack_installations,
+)
 from storage.sql import insert, table
 
 #: Tables that are not a tenant's data: the stores' own (deleted at uninstall) and tenants.
-NOT_TENANT_DATA = frozenset({"slack_installations", "slack_bots", "slack_oauth_states", "tenant"})
+NOT_TENANT_DATA = SLACK_SDK_TABLES | {"tenant"}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from bot import domain
 from storage import models as m
 from storage import snapshots, writes
 from storage.db import Database
+from storage.installation_models import SLACK_SDK_TABLES
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
@@ -47,6 +48,8 @@ def test_clean(given: str, limit: int, stored: str) -> None:
 
 def test_every_string_column_is_cleaned() -> None:
     for table in SQLModel.metadata.sorted_tables:
+        if table.name in SLACK_SDK_TABLES:
+            continue  # slack_sdk's stores write those, from what Slack's OAuth answered
         for column in table.columns:
             if isinstance(column.type, sa.String):  # Text is a String too
                 raise AssertionError(f"{table.name}.{column.name} is a bare {column.type}")
