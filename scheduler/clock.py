@@ -24,17 +24,20 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.config import Settings
-from bot.deps import close_client, utc_now, web_client
+from bot.deps import utc_now
 from bot.privacy import ChannelInfo
 from bot.rules import candidate_monday
 from bot.startup import open_database, stop_event
+from bot.tenancy import Workspaces
 from scheduler.delivery import Delivery
 from scheduler.managers import MondayDigests
 from scheduler.reconcile import Reconciler
-from scheduler.sweep import SweepReport, sweep, team_of
+from scheduler.sweep import SweepReport, sweep
+from scheduler.tokens import as_workspaces, close_workspaces, workspaces_for
 from storage import locks, replays
 from storage.db import Database, failure_reason, is_postgres
 
@@ -80,22 +83,27 @@ class Clock:
         settings: Settings,
         *,
         db: Database,
-        client: object | None = None,
+        client: AsyncWebClient | None = None,
+        workspaces: Workspaces | None = None,
         now: object = utc_now,
     ) -> None:
         self.settings = settings
         self.db = db
-        # 5xx are not retried by the client: re-posting is the sent-log's decision.
-        self._owns_client = client is None
-        self.client = client or web_client(settings, retry_server_errors=False)
+        # The workspaces it speaks for, a client each: the deployment's (workspaces_for), or
+        # those given (a single client speaks for its own team).
+        given = workspaces or client
+        self._owns_workspaces = given is None
+        self.workspaces = as_workspaces(given) if given else workspaces_for(settings, db)
         self.now = now
         self.channels = ChannelInfo()
         # Votes whose events were lost: once a day, within half of each tick's interval.
         self.reconciler = Reconciler(
-            db, self.client, budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2)
-        )  # type: ignore[arg-type]
+            db,
+            self.workspaces,
+            budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2),
+        )
         # The sales managers' Monday digest, after the sweep (scheduler/managers.py).
-        self.digests = MondayDigests(db, self.client, default_tz=settings.default_tz)  # type: ignore[arg-type]
+        self.digests = MondayDigests(db, self.workspaces, default_tz=settings.default_tz)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.last: SweepReport | None = None
         self._lock_conn: AsyncConnection | None = None
@@ -154,10 +162,11 @@ class Clock:
         try:
             report = self.last = await sweep(
                 self.db,
-                self.client,  # type: ignore[arg-type]
+                self.workspaces,
                 self.now(),  # type: ignore[operator]
                 nudge_hour=self.settings.nudge_hour,
-                delivery=Delivery(self.client, self.db, channels=self.channels),  # type: ignore[arg-type]
+                delivery=Delivery(self.db, channels=self.channels),
+                keep_plan=False,  # memory holds one chunk of POCs, whatever their number
             )
         except Exception:
             # The next tick tries again; the sent-log keeps what was claimed retakeable.
@@ -175,7 +184,7 @@ class Clock:
         if candidate_monday(now) is None:
             return  # most of the week: nothing to ask anyone
         try:
-            teams = report.teams if report else [await team_of(self.client)]  # type: ignore[arg-type]
+            teams = report.teams if report else await self.workspaces.teams()
             await self.digests.tick(now, teams=teams, nudge_hour=self.settings.nudge_hour)
         except Exception:
             log.exception("Monday digests failed; the next tick tries again")
@@ -234,8 +243,8 @@ class Clock:
         # Ending the connection ends the session, and with it the lock (a connection merely
         # returned to the pool would keep holding it).
         await self._drop_lock_conn()
-        if self._owns_client:
-            await close_client(self.client)  # type: ignore[arg-type]
+        if self._owns_workspaces:
+            await close_workspaces(self.workspaces)
 
 
 async def forget_old_requests(db: Database, now: datetime) -> int:
