@@ -64,6 +64,7 @@ class SweepReport:
     chunks: int = 0
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     seconds: float = 0.0
+    planning: float = 0.0  # of which loading the POCs and asking the rules (`plan`)
     #: what was due, POC by POC (kept only when asked: the operator's view, tests)
     plan: list[Due] = field(default_factory=list)
     life: LifeReport = field(default_factory=LifeReport)
@@ -79,7 +80,8 @@ class SweepReport:
             f"sweep at {self.at.isoformat()} for {len(self.teams)} teams: {self.pocs} POCs in "
             f"{self.chunks} chunks, {self.due} nudges due, {self.claimed} claimed, {d.sent} sent "
             f"in {d.messages} messages ({d.found} found already posted), {d.failed} failed, "
-            f"{d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms"
+            f"{d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms "
+            f"({self.planning * 1000:.0f} ms planning)"
         )
 
 
@@ -221,7 +223,9 @@ async def _sweep_chunk(
     report.life.closed.extend(life.closed)
     if not dry_run:
         teams = clients.serving(teams)  # a token found dead while settling
+    planned = time.perf_counter()
     due = await plan(db, now, teams=teams, nudge_hour=nudge_hour)
+    report.planning += time.perf_counter() - planned
     if keep:
         report.plan.extend(due)
     report.due += sum(len(d.nudges) for d in due)

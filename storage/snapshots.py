@@ -295,6 +295,17 @@ async def live_pocs_by_team(*, session: AsyncSession) -> dict[str, int]:
     return {str(team): int(n) for team, n in result.all()}
 
 
+async def live_zones(*, session: AsyncSession, team_ids: Sequence[str]) -> list[str]:
+    """The time zones these teams' POCs not over yet keep, in one query."""
+    poc = table(m.Poc)
+    result = await session.exec(
+        sa.select(poc.c.tz)
+        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(OPEN_STATUSES))
+        .distinct()
+    )
+    return sorted(str(r[0]) for r in result.all())
+
+
 async def team_ids(*, session: AsyncSession) -> list[str]:
     """Every installation with a POC not over yet (an operator's dry run without a token)."""
     poc = table(m.Poc)

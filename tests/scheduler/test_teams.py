@@ -280,3 +280,32 @@ async def test_the_statements_per_chunk_do_not_grow_with_its_pocs(db: Database) 
     async for workspaces in one_slack_for_all(db, {"TTHREE": 40, "TFOUR": 40}):
         large = await statements_of_sweep(db, workspaces, chunk_pocs=40)
     assert small == large, f"{small} statements for 2 chunks of 2 POCs, {large} for 40"
+
+
+# ---------------------------------------------------------------- zones still asleep
+
+
+async def test_pocs_before_their_nudge_hour_are_not_loaded_and_are_planned_at_it(
+    db: Database,
+) -> None:
+    """At 09:05 in New York it is 06:05 in Los Angeles: that POC is not even read, and at
+    09:05 there it is planned."""
+    await seed_bulk(
+        db,
+        [
+            new_poc(channel="CNY", start=DAY, end=date(2026, 11, 3)),
+            new_poc(channel="CLA", start=DAY, end=date(2026, 11, 3), tz="America/Los_Angeles"),
+        ],
+        team_id=ALPHA,
+    )
+    with parameters_sent(db) as params:
+        early = await sweep(db, None, MORNING, teams=[ALPHA], dry_run=True)
+    assert [d.poc.channel_id for d in early.plan] == ["CNY"]
+    # The POCs' read named New York's zone alone.
+    assert "America/Los_Angeles" not in repr(params) and "America/New_York" in repr(params)
+    later = await sweep(
+        db, None, local(DAY, 9, 5, tz="America/Los_Angeles"), teams=[ALPHA], dry_run=True
+    )
+    assert sorted(d.poc.channel_id for d in later.plan) == ["CLA", "CNY"]
+    weekend = await sweep(db, None, local(date(2026, 10, 24), 12), teams=[ALPHA], dry_run=True)
+    assert weekend.plan == []
