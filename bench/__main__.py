@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sys
 
-from bench import delivery, faults, footprint, latency, noise, report, sweep_scale
+from bench import delivery, faults, footprint, latency, noise, report, sweep_scale, sweep_teams
 
 if __name__ == "__main__":
     print("## Request latency\n")
     sys.argv = [sys.argv[0]]
     latency.main()
     print("\n## Sweep scaling\n")
+    sys.argv = [sys.argv[0], "--sizes", "1000", "10000"]
     sweep_scale.main()
+    print("\n## A sweep over many workspaces\n")
+    sys.argv = [sys.argv[0]]
+    sweep_teams.main()
     print("\n## Delivery under Slack's rate limits\n")
     delivery.main()
     print("\n## Exactly once, with faults\n")
