@@ -119,6 +119,16 @@ class Pacer:
             finally:
                 self._last[channel] = time.monotonic()
 
+    def forget_idle(self) -> None:
+        """Drop the channels whose last post is older than the interval: a post there need
+        not wait, and a sweep over 50,000 channels would otherwise keep a lock for each."""
+        now = time.monotonic()
+        for channel in [c for c, at in self._last.items() if now - at >= self.interval]:
+            lock = self._locks.get(channel)
+            if lock is None or not lock.locked():
+                del self._last[channel]
+                self._locks.pop(channel, None)
+
 
 class Delivery:
     """Held for a sweep (the clock's for its life): the channel cache and the pacing are
@@ -167,6 +177,7 @@ class Delivery:
                     report.failed += failed
 
         await asyncio.gather(*(one(x) for x in all_letters(due, claims)))
+        self.pacer.forget_idle()  # memory holds one chunk's channels, not the sweep's
         report.teams_stopped.update(clients.stopped)
         return report
 
