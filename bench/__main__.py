@@ -14,6 +14,7 @@ from bench import (
     noise,
     report,
     sweep_scale,
+    sweep_teams,
 )
 
 if __name__ == "__main__":
@@ -23,7 +24,11 @@ if __name__ == "__main__":
     print("\n## CPU before the ack\n")
     ack_cpu.main()
     print("\n## Sweep scaling\n")
+    sys.argv = [sys.argv[0], "--sizes", "1000", "10000"]
     sweep_scale.main()
+    print("\n## A sweep over many workspaces\n")
+    sys.argv = [sys.argv[0]]
+    sweep_teams.main()
     print("\n## Delivery under Slack's rate limits\n")
     delivery.main()
     print("\n## Exactly once, with faults\n")

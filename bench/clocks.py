@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -25,17 +26,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bench.common import PG_URL, database, peak_rss_mb
-from bot.config import Settings
-from bot.deps import close_client, web_client
+from bench.common import (
+    PG_URL,
+    database,
+    hwm_mb,
+    oauth_settings,
+    people_of,
+    seed_installations,
+    staffed,
+)
+from bot.installations import Installed
 from bot.sandbox.slack_api import SlackStandIn
 from scheduler.clock import tick_of
 from scheduler.delivery import Delivery
 from scheduler.partitions import clock_name, take_share
 from scheduler.sweep import sweep
+from scheduler.tokens import close_workspaces
 from storage import partitions, snapshots
 from storage.db import Database
-from tests.scheduler.seed import AE, CHAMPION, SE, local, new_poc, seed_bulk
+from tests.scheduler.seed import local, new_poc, seed_bulk
 
 #: Wed 21 Oct 2026, 09:05 New York: every POC's kickoff is due, and half the POCs' unbriefed
 #: executives (as bench/delivery.py).
@@ -80,11 +89,8 @@ async def worker(url: str, schema: str, at: str, api_url: str) -> dict[str, Any]
     """One clock's tick, as scheduler.clock.Clock takes its share on PostgreSQL."""
     now = datetime.fromisoformat(at)
     db = Database(url, schema=schema or None)
-    client = None
-    if api_url:
-        client = web_client(
-            Settings(slack_bot_token=TOKEN, slack_api_url=api_url), retry_server_errors=False
-        )
+    # As an OAuth deployment's clock: every installed team, each with its own token.
+    workspaces = Installed(oauth_settings(api_url), db) if api_url else None
     async with db.session() as s:
         shares = partitions.split(await snapshots.team_ids(session=s))
     figures = {"pocs": 0, "teams": 0, "due": 0, "sent": 0, "sweep_s": 0.0}
@@ -94,11 +100,12 @@ async def worker(url: str, schema: str, at: str, api_url: str) -> dict[str, Any]
         if teams:
             report = await sweep(
                 db,
-                client,
+                workspaces,
                 now,
                 teams=teams,
-                delivery=Delivery(client, db) if client else None,
-                dry_run=client is None,
+                delivery=Delivery(db) if workspaces else None,
+                dry_run=workspaces is None,
+                keep_plan=False,
             )
             figures["teams"] += len(teams)
             figures["pocs"] += report.pocs
@@ -119,27 +126,38 @@ async def worker(url: str, schema: str, at: str, api_url: str) -> dict[str, Any]
             poll=0.2,
         )
     finally:
-        if client:
-            await close_client(client)
+        if workspaces:
+            await close_workspaces(workspaces)
         await db.dispose()
     figures["sweep_s"] = round(time.perf_counter() - t, 2)
-    return {"partitions": len(share.partitions), **figures, "peak_rss_mb": round(peak_rss_mb())}
+    # The kernel's high-water mark of this process alone (getrusage's keeps the parent's).
+    peak = round(hwm_mb(os.getpid()))
+    return {"partitions": len(share.partitions), **figures, "peak_rss_mb": peak}
 
 
 async def row(pocs: int, teams: int, clocks: int, *, dry_run: bool) -> dict[str, Any]:
     """A fresh schema of `pocs` POCs over `teams` teams, swept by `clocks` processes."""
     async with database("postgres") as db, SlackStandIn(token=TOKEN) as slack:
-        slack.add_user(SE, "se"), slack.add_user(AE, "ae"), slack.add_user(CHAMPION, "champion")
+        names = [f"T{team:06d}" for team in range(teams)]
+        await seed_installations(db, {t: slack.installs.grant(t) for t in names})
         per_team = -(-pocs // teams)
-        for team in range(teams):
+        for team, name in enumerate(names):
+            people = people_of(name)  # each workspace has people of its own
+            for user_id in people:
+                slack.add_user(user_id, user_id.lower())
             news = [
-                new_poc(channel=f"C{team:05d}{i:04d}", start=DAY, end=END, exec_briefed=i % 2 == 0)
+                staffed(
+                    new_poc(
+                        channel=f"C{team:05d}{i:04d}", start=DAY, end=END, exec_briefed=i % 2 == 0
+                    ),
+                    name,
+                )
                 for i in range(min(per_team, pocs - team * per_team))
             ]
             for n in news:
-                slack.add_channel(n.channel_id, members=(SE, AE, CHAMPION))
+                slack.add_channel(n.channel_id, members=people)
             if news:
-                await seed_bulk(db, news, team_id=f"T{team:06d}")
+                await seed_bulk(db, news, team_id=name)
         url = db.engine.url.render_as_string(hide_password=False).replace("+asyncpg", "")
         schema = await _schema(db)
         return await run_clocks(

@@ -10,13 +10,19 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from bot.config import Settings
+from bot.domain import NewPoc
 from storage.db import Database
+from storage.installation_models import Tenant, slack_bots
 from storage.migrate import upgrade
+from tests.scheduler.seed import AE, CHAMPION, SE
 
 PG_URL = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL")
 
@@ -82,3 +88,56 @@ def reopened(view: dict[str, Any]) -> dict[str, Any]:
     """The same modal as if opened anew: Slack gives every modal its own view id, and pocbot
     applies a submission once per view id and hash (a resubmitted copy is a replay)."""
     return {**view, "id": f"{view.get('id', 'V')}-{next(_views)}"}
+
+
+#: The OAuth app the benchmarks' installations belong to (the stand-in's credentials).
+BENCH_CLIENT_ID = "1234.5678"
+
+
+async def seed_installations(db: Database, tokens: dict[str, str]) -> None:
+    """Workspace installs as the OAuth flow leaves them (slack_sdk's bot rows and our tenant
+    rows), in bulk: team -> bot token."""
+    now = datetime.now(UTC)
+    bots = [
+        {
+            "client_id": BENCH_CLIENT_ID,
+            "app_id": "A0POCBOT",
+            "team_id": team,
+            "bot_token": token,
+            "bot_id": "BPOCBOT",
+            "bot_user_id": "UPOCBOT",
+            "is_enterprise_install": False,
+            "installed_at": now.replace(tzinfo=None),
+        }
+        for team, token in tokens.items()
+    ]
+    tenants = [{"team_id": t, "org_install": False, "seen_at": now} for t in tokens]
+    async with db.transaction() as s:
+        for start in range(0, len(bots), 1000):
+            await s.exec(sa.insert(slack_bots), params=bots[start : start + 1000])  # type: ignore[call-overload]
+            await s.exec(sa.insert(Tenant.__table__), params=tenants[start : start + 1000])  # type: ignore[call-overload]
+
+
+def oauth_settings(api_url: str) -> Settings:
+    """The settings of an OAuth deployment on the stand-in at `api_url`."""
+    return Settings(
+        slack_client_id=BENCH_CLIENT_ID,
+        slack_client_secret="sandbox-client-secret",
+        slack_state_secret="bench",
+        slack_signing_secret="bench",
+        slack_api_url=api_url,
+    )
+
+
+def people_of(team: str) -> tuple[str, str, str]:
+    """A workspace's own SE, AE and champion: people are not shared between workspaces, so
+    neither are their DMs (a DM takes one message a second, like any channel)."""
+    return f"U{team}SE", f"U{team}AE", f"U{team}CH"
+
+
+def staffed(poc: NewPoc, team: str) -> NewPoc:
+    """`poc` with its team's own people in place of the seed's."""
+    se, ae, champion = people_of(team)
+    ids = {SE: se, AE: ae, CHAMPION: champion}
+    people = tuple(replace(p, user_id=ids.get(p.user_id or "", p.user_id)) for p in poc.people)
+    return replace(poc, people=people, created_by=se)

@@ -27,6 +27,7 @@ from bot.sandbox.slack_api import Call, SlackStandIn
 from scheduler.delivery import NUDGE_EVENT, Delivery, DeliveryReport
 from scheduler.due import Due
 from scheduler.sweep import sweep
+from scheduler.tokens import TeamClients
 from storage.db import Database
 from storage.sentlog import Claim
 from tests.queries import sent_rows
@@ -52,10 +53,10 @@ class TimedDelivery(Delivery):
     started: float = 0.0
 
     async def deliver(
-        self, due: Sequence[Due], claims: Sequence[Claim], now: datetime
+        self, due: Sequence[Due], claims: Sequence[Claim], now: datetime, clients: TeamClients
     ) -> DeliveryReport:
         self.started = time.perf_counter()
-        return await super().deliver(due, claims, now)
+        return await super().deliver(due, claims, now, clients)
 
 
 @dataclass
@@ -136,7 +137,7 @@ async def one(kind: str, n: int, share: float) -> dict[str, Any]:
         )
 
         try:
-            delivery = TimedDelivery(client, db)
+            delivery = TimedDelivery(db)
             cpu, t = time.process_time(), time.perf_counter()
             first = await sweep(db, client, NOW, delivery=delivery)
             wall, cpu = time.perf_counter() - t, time.process_time() - cpu
@@ -144,7 +145,7 @@ async def one(kind: str, n: int, share: float) -> dict[str, Any]:
             expected_channels = {d.poc.channel_id for d in first.plan if d.nudges}
             posts_first = nudge_posts(slack)
             calls_first = list(slack.calls)
-            second = await sweep(db, client, NEXT_TICK, delivery=Delivery(client, db))
+            second = await sweep(db, client, NEXT_TICK, delivery=Delivery(db))
         finally:
             await close_client(client)
 

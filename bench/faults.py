@@ -99,7 +99,7 @@ async def one(kind: str) -> dict[str, Any]:
         client = web_client(settings, retry_server_errors=False, timeout=1.0)
         rows: list[dict[str, Any]] = []
         try:
-            delivery = Delivery(client, db, pacer=Pacer(0))
+            delivery = Delivery(db, pacer=Pacer(0))
             for i, at in enumerate(SWEEPS):
                 report = await sweep(db, client, at, delivery=delivery)
                 rows.append({"at": at, "report": report, "messages": messages(slack)})

@@ -261,7 +261,7 @@ async def replay(
     stalled = {c: await seed_poc(db, stalled_poc(i, c)) for i, c in enumerate(STALLED, 1)}
     healthy = healthy_poc()
     report = NoiseReport(stalled, await seed_poc(db, healthy), dm)
-    delivery = Delivery(client, db, pacer=Pacer(0))
+    delivery = Delivery(db, pacer=Pacer(0))
     raw: list[tuple[date, Message]] = []
     started = time.perf_counter()
     for day in report.days:

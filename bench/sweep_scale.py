@@ -1,6 +1,10 @@
-"""Sweep scaling: plan + claim for N active POCs, next to the floor of SELECTing the same rows.
+"""Sweep scaling: plan + claim for N active POCs of one team (a sweep never splits a team),
+next to the floor of SELECTing the same rows.
 
 `python -m bench.sweep_scale [--sizes 1000 10000 50000] [--databases sqlite postgres]`
+
+Rows share this process, so memory is not measured here: bench/sweep_teams.py sweeps in a
+fresh process per row and measures its peak RSS.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from bench.common import PG_URL, database, peak_rss_mb
+from bench.common import PG_URL, database
 from scheduler.due import place, plan
 from scheduler.sweep import _claim
 from storage import models as m
@@ -68,7 +72,6 @@ async def one(kind: str, n: int) -> dict[str, object]:
             "ratio": round(planned / base, 1),
             "queries": len(statements),
             "claimed": len(claims),
-            "peak_rss_mb": round(peak_rss_mb()),
         }
 
 
@@ -79,18 +82,14 @@ def main() -> None:
         "--databases", nargs="+", default=["sqlite", "postgres"] if PG_URL else ["sqlite"]
     )
     args = p.parse_args()
-    print(
-        "| db | POCs | plan s | plan+claim s | SELECT floor s | plan/floor | queries | claimed "
-        "| peak RSS MB |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| db | POCs | plan s | plan+claim s | SELECT floor s | plan/floor | queries | claimed |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind in args.databases:
         for n in args.sizes:
             r = asyncio.run(one(kind, n))
             print(
                 f"| {r['db']} | {r['pocs']:,} | {r['plan_s']} | {r['plan_claim_s']} | "
-                f"{r['floor_s']} | {r['ratio']} | {r['queries']} | {r['claimed']:,} | "
-                f"{r['peak_rss_mb']} |"
+                f"{r['floor_s']} | {r['ratio']} | {r['queries']} | {r['claimed']:,} |"
             )
 
 

@@ -279,7 +279,7 @@ class Demo:
         self.sb.clock.set(at.astimezone(UTC))
         client = self.sb.sweep_client
         # No pacing: the stand-in has no rate limit, and the demo should not wait for one.
-        delivery = Delivery(client, self.sb.db, channels=self.sb.deps.channels, pacer=Pacer(0))
+        delivery = Delivery(self.sb.db, channels=self.sb.deps.channels, pacer=Pacer(0))
         report = await sweep(self.sb.db, client, self.sb.clock.now, delivery=delivery)
         await self.expect(
             report.delivery.failed == 0, f"the sweep delivers everything ({report.summary()})"

@@ -40,6 +40,17 @@ LOOKUPS_AT_ONCE = 8
 #: conversations.members page size, and how many pages a check reads at most.
 MEMBERS_PAGE = 200
 MAX_MEMBER_PAGES = 25
+#: What is read of a conversations.info answer (here and by handlers/poc_new.py).
+_INFO_READ = (
+    "id",
+    "is_member",
+    "is_private",
+    "is_archived",
+    "is_ext_shared",
+    "is_pending_ext_shared",
+)
+#: The caches are pruned of stale answers each time they have grown by this many.
+_PRUNE_EVERY = 1000
 
 
 class ChannelInfo:
@@ -69,8 +80,23 @@ class ChannelInfo:
         if hit and time.monotonic() - hit[0] < self._ttl:
             return hit[1]
         info = (await client.conversations_info(channel=channel_id))["channel"]
-        self._cache[channel_id] = (time.monotonic(), info)
-        return info
+        # Only what is read of it: a sweep asks about tens of thousands of channels.
+        kept = {k: info[k] for k in _INFO_READ if k in info}
+        self._cache[channel_id] = (time.monotonic(), kept)
+        if len(self._cache) % _PRUNE_EVERY == 0:
+            self._prune()
+        return kept
+
+    def _prune(self) -> None:
+        """Drop the answers past their time: the clock's cache lives as long as it does."""
+        now = time.monotonic()
+        for cache, ttl in (
+            (self._cache, self._ttl),
+            (self._readable, self._ttl),
+            (self._outsider, self._user_ttl),
+        ):
+            for key in [k for k, (at, _) in cache.items() if now - at >= ttl]:
+                del cache[key]
 
     def forget(self, channel_id: str) -> None:
         self._cache.pop(channel_id, None)

@@ -27,18 +27,20 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.deps import close_client, utc_now, web_client
+from bot.deps import utc_now
 from bot.privacy import ChannelInfo
 from bot.rules import candidate_monday
 from bot.startup import open_database, stop_event
-from bot.tenancy import SingleToken, Workspaces
+from bot.tenancy import Workspaces
 from scheduler.delivery import Delivery
 from scheduler.managers import MondayDigests
 from scheduler.partitions import Share, clock_name, take_share
 from scheduler.reconcile import Reconciler
-from scheduler.sweep import SweepReport, sweep, team_of
+from scheduler.sweep import SweepReport, sweep
+from scheduler.tokens import as_workspaces, close_workspaces, workspaces_for
 from storage import partitions, replays
 from storage.db import Database, is_postgres
 
@@ -96,25 +98,27 @@ class Clock:
         settings: Settings,
         *,
         db: Database,
-        client: object | None = None,
-        now: object = utc_now,
+        client: AsyncWebClient | None = None,
         workspaces: Workspaces | None = None,
+        now: object = utc_now,
     ) -> None:
         self.settings = settings
         self.db = db
-        # 5xx are not retried by the client: re-posting is the sent-log's decision.
-        self._owns_client = client is None
-        self.client = client or web_client(settings, retry_server_errors=False)
+        # The workspaces it speaks for, a client each: the deployment's (workspaces_for), or
+        # those given (a single client speaks for its own team).
+        given = workspaces or client
+        self._owns_workspaces = given is None
+        self.workspaces = as_workspaces(given) if given else workspaces_for(settings, db)
         self.now = now
-        #: the teams this clock may sweep: SLACK_BOT_TOKEN's own, in single-token mode
-        self.workspaces = workspaces or SingleToken(self.client)  # type: ignore[arg-type]
         self.channels = ChannelInfo()
         # Votes whose events were lost: once a day, within half of each tick's interval.
         self.reconciler = Reconciler(
-            db, self.client, budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2)
-        )  # type: ignore[arg-type]
+            db,
+            self.workspaces,
+            budget=timedelta(minutes=tick_minutes(settings.sweep_minutes) / 2),
+        )
         # The sales managers' Monday digest, after the sweep (scheduler/managers.py).
-        self.digests = MondayDigests(db, self.client, default_tz=settings.default_tz)  # type: ignore[arg-type]
+        self.digests = MondayDigests(db, self.workspaces, default_tz=settings.default_tz)
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.name = clock_name()
         self.last: SweepReport | None = None
@@ -227,16 +231,17 @@ class Clock:
         return True
 
     async def _sweep(self, teams: list[str] | None) -> SweepReport | None:
-        """One sweep of `teams` (None: the token's own). Never raises: the next tick tries
-        again, and the sent-log keeps what was claimed retakeable."""
+        """One sweep of `teams` (None: every team the clock speaks for). Never raises: the
+        next tick tries again, and the sent-log keeps what was claimed retakeable."""
         try:
             self.last = await sweep(
                 self.db,
-                self.client,  # type: ignore[arg-type]
+                self.workspaces,
                 self.now(),  # type: ignore[operator]
                 teams=teams,
                 nudge_hour=self.settings.nudge_hour,
-                delivery=Delivery(self.client, self.db, channels=self.channels),  # type: ignore[arg-type]
+                delivery=Delivery(self.db, channels=self.channels),
+                keep_plan=False,  # memory holds one chunk of POCs, whatever their number
             )
             return self.last
         except Exception:
@@ -244,13 +249,13 @@ class Clock:
             return None
 
     async def _monday(self, teams: list[str] | None) -> None:
-        """The managers' Monday digest, for the teams swept (None: the token's own). Never
+        """The managers' Monday digest, for the teams swept (None: every team served). Never
         raises: the next tick tries again."""
         now = self.now()  # type: ignore[operator]
         if candidate_monday(now) is None:
             return  # most of the week: nothing to ask anyone
         try:
-            teams = teams or [await team_of(self.client)]  # type: ignore[arg-type]
+            teams = teams or await self.workspaces.teams()
             await self.digests.tick(now, teams=teams, nudge_hour=self.settings.nudge_hour)
         except Exception:
             log.exception("Monday digests failed; the next tick tries again")
@@ -275,8 +280,8 @@ class Clock:
                     await task
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self._owns_client:
-            await close_client(self.client)  # type: ignore[arg-type]
+        if self._owns_workspaces:
+            await close_workspaces(self.workspaces)
 
 
 async def forget_old_requests(db: Database, now: datetime) -> int:

@@ -30,14 +30,14 @@ from datetime import datetime, timedelta
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.domain import Nudge, Poc
 from bot.privacy import ChannelInfo
 from bot.rules import owner
 from bot.views.nudges import refusal_notice
-from scheduler.due import Due, is_user
+from scheduler.due import Due
 from scheduler.letters import Letter, all_letters, compose
+from scheduler.tokens import TeamClients, TeamStopped, slack_error
 from storage import sentlog
 from storage.db import Database
 from storage.sentlog import Claim, NudgeStatus
@@ -47,7 +47,8 @@ log = logging.getLogger(__name__)
 #: A channel that cannot take messages until a person fixes it: retrying every sweep is noise.
 CHANNEL_REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 #: A user the app cannot write to: a bot, gone, or deactivated. (Slack documents
-#: account_inactive for a dead token too; a dead token fails auth.test before any sweep.)
+#: account_inactive for a dead token too: `TeamClients` asks auth.test which it is, and only
+#: with a working token does it reach delivery as a refusal.)
 DM_REFUSALS = frozenset(
     {"cannot_dm_bot", "user_not_found", "user_disabled", "account_inactive", "channel_not_found"}
 )
@@ -81,9 +82,21 @@ class DeliveryReport:
     messages: int = 0  # messages posted
     owners_told: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    #: rows left unsent (failed, retakeable) because their team's token died
+    stopped: int = 0
+    #: team -> the dead-token error that stopped it for the rest of the sweep
+    teams_stopped: dict[str, str] = field(default_factory=dict)
 
     def count_error(self, error: str) -> None:
         self.errors[error] = self.errors.get(error, 0) + 1
+
+    def add(self, other: DeliveryReport) -> None:
+        """Take in another sweep chunk's figures."""
+        for name in ("sent", "found", "failed", "blocked", "messages", "owners_told", "stopped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for error, n in other.errors.items():
+            self.errors[error] = self.errors.get(error, 0) + n
+        self.teams_stopped.update(other.teams_stopped)
 
 
 class Pacer:
@@ -106,23 +119,34 @@ class Pacer:
             finally:
                 self._last[channel] = time.monotonic()
 
+    def forget_idle(self) -> None:
+        """Drop the channels whose last post is older than the interval: a post there need
+        not wait, and a sweep over 50,000 channels would otherwise keep a lock for each."""
+        now = time.monotonic()
+        for channel in [c for c, at in self._last.items() if now - at >= self.interval]:
+            lock = self._locks.get(channel)
+            if lock is None or not lock.locked():
+                del self._last[channel]
+                self._locks.pop(channel, None)
+
 
 class Delivery:
+    """Held for a sweep (the clock's for its life): the channel cache and the pacing are
+    shared by every team; each letter goes with its own team's client."""
+
     def __init__(
         self,
-        client: AsyncWebClient,
         db: Database,
         *,
         channels: ChannelInfo | None = None,
         pacer: Pacer | None = None,
     ) -> None:
-        self.client = client
         self.db = db
         self.channels = channels or ChannelInfo()
         self.pacer = pacer or Pacer()
 
     async def deliver(
-        self, due: Sequence[Due], claims: Sequence[Claim], now: datetime
+        self, due: Sequence[Due], claims: Sequence[Claim], now: datetime, clients: TeamClients
     ) -> DeliveryReport:
         report = DeliveryReport()
         gate = asyncio.Semaphore(CONCURRENCY)
@@ -135,7 +159,14 @@ class Delivery:
         async def one(letter: Letter) -> None:
             async with gate:
                 try:
-                    await self._deliver_letter(letter, at, report)
+                    await self._deliver_letter(letter, clients, at, report)
+                except TeamStopped as e:
+                    # Not refused, not failed: the token is. What is left stays retakeable,
+                    # so a reinstall the same day delivers it.
+                    left = await self._finish(
+                        letter.claims, NudgeStatus.failed, at(), error=e.error
+                    )
+                    report.stopped += left
                 except Exception:
                     # One surprise must not stop the rest; its unfinished rows stay
                     # retakeable (and are looked for in history before a retry).
@@ -146,15 +177,21 @@ class Delivery:
                     report.failed += failed
 
         await asyncio.gather(*(one(x) for x in all_letters(due, claims)))
+        self.pacer.forget_idle()  # memory holds one chunk's channels, not the sweep's
+        report.teams_stopped.update(clients.stopped)
         return report
 
     async def _deliver_letter(
-        self, letter: Letter, at: Callable[[], datetime], report: DeliveryReport
+        self,
+        letter: Letter,
+        clients: TeamClients,
+        at: Callable[[], datetime],
+        report: DeliveryReport,
     ) -> None:
         if any(c.attempts > 1 for c in letter.claims):
             # Tried before: whatever that attempt posted is in the destination's history.
             try:
-                landed = await self._landed(letter.destination, [c.id for c in letter.claims])
+                landed = await self._landed(letter, clients, [c.id for c in letter.claims])
             except Failed as e:
                 # Unable to look, so unable to know: posting again could post twice.
                 report.count_error(str(e))
@@ -175,14 +212,14 @@ class Delivery:
         for i, batch in enumerate(batches):
             claims = [c for _, _, c in batch]
             try:
-                ts, channel = await self._post(letter, batch, part=(i + 1, len(batches)))
+                ts, channel = await self._post(letter, clients, batch, part=(i + 1, len(batches)))
             except Refused as e:
                 report.count_error(e.error)
                 # The rest of this destination's messages would be refused the same way.
                 rest = [c for b in batches[i:] for _, _, c in b]
                 blocked = await self._finish(rest, NudgeStatus.blocked, at(), error=e.error)
                 report.blocked += blocked
-                if await self._block(letter, e.error, at()):
+                if await self._block(letter, clients, e.error, at()):
                     report.owners_told += 1
                 return
             except Failed as e:
@@ -195,7 +232,12 @@ class Delivery:
             await self._finish(claims, NudgeStatus.sent, at(), ts=ts, channel=channel)
 
     async def _post(
-        self, letter: Letter, batch: list[tuple[Poc, Nudge, Claim]], *, part: tuple[int, int]
+        self,
+        letter: Letter,
+        clients: TeamClients,
+        batch: list[tuple[Poc, Nudge, Claim]],
+        *,
+        part: tuple[int, int],
     ) -> tuple[str, str]:
         """One attempt, never two: a failure may yet land. Returns (ts, channel)."""
         metadata = {
@@ -204,8 +246,11 @@ class Delivery:
         }
         text, blocks = compose(letter, batch, part)
         try:
-            async with self.pacer.turn(letter.destination):
-                response = await self.client.chat_postMessage(
+            async with (
+                clients.speaking(letter.poc.team_id) as client,
+                self.pacer.turn(letter.destination),
+            ):
+                response = await client.chat_postMessage(
                     channel=letter.destination,
                     text=text,
                     blocks=blocks,
@@ -224,16 +269,19 @@ class Delivery:
             log.info("POC %s: post to %s failed: %s", letter.poc.id, letter.destination, error)
             raise Failed(error) from e
 
-    async def _landed(self, destination: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    async def _landed(
+        self, letter: Letter, clients: TeamClients, ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
         """Sent-log id -> (ts, channel) of our messages in the destination that carry it."""
         try:
-            channel = destination
-            if is_user(destination):  # a DM's history is read on its D… channel (im:history)
-                opened = await self.client.conversations_open(users=destination)
-                channel = opened["channel"]["id"]
-            history = await self.client.conversations_history(
-                channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
-            )
+            async with clients.speaking(letter.poc.team_id) as client:
+                channel = letter.destination
+                if letter.is_dm:  # a DM's history is read on its D… channel (im:history)
+                    opened = await client.conversations_open(users=channel)
+                    channel = opened["channel"]["id"]
+                history = await client.conversations_history(
+                    channel=channel, limit=HISTORY_DEPTH, include_all_metadata=True
+                )
         except SlackApiError as e:
             raise Failed(f"history:{slack_error(e)}") from e
         except (aiohttp.ClientError, TimeoutError) as e:
@@ -272,7 +320,7 @@ class Delivery:
                 error=error,
             )
 
-    async def _block(self, letter: Letter, error: str, at: datetime) -> bool:
+    async def _block(self, letter: Letter, clients: TeamClients, error: str, at: datetime) -> bool:
         """Mark the destination blocked for each POC of the letter (the first time only) and
         tell each owner once."""
         told, owners = False, set()
@@ -293,7 +341,8 @@ class Delivery:
             owners.add(told_to)
             try:
                 text = refusal_notice(poc, letter.destination, is_dm=letter.is_dm, error=error)
-                await self.client.chat_postMessage(channel=told_to, text=text)
+                async with clients.speaking(poc.team_id) as client:
+                    await client.chat_postMessage(channel=told_to, text=text)
                 told = True
             except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
                 log.warning("could not tell %s that %s refuses: %s", told_to, letter.destination, e)
@@ -320,10 +369,3 @@ def _by_message(landed: dict[int, tuple[str, str]]) -> dict[tuple[str, str], lis
     for row_id, where in landed.items():
         grouped[where].append(row_id)
     return grouped
-
-
-def slack_error(e: SlackApiError) -> str:
-    """Slack's error code; a 5xx often has an HTML body and no code at all."""
-    data = e.response.data
-    code = data.get("error") if isinstance(data, dict) else None
-    return str(code or f"http_{e.response.status_code}")

@@ -10,16 +10,22 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import Nudge, Poc, Status
 from bot.privacy import internal_targets
 from bot.rules import DEFAULT_NUDGE_HOUR, due_nudges
 from bot.rules.calendar import add_business_days
 from bot.rules.policy import LOOKBACK_DAYS, Said, Way, decide
+from storage import models as m
 from storage import sentlog, snapshots
 from storage.db import Database
 from storage.sentlog import LogRow, NudgeStatus
 from storage.snapshots import gc_paused
+from storage.sql import table
+from storage.workspace import load_workspaces
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +78,11 @@ async def plan(
     since = (now - timedelta(days=LOOKBACK_DAYS + 1)).date()
     with gc_paused():
         async with db.session() as s:
-            pocs = await snapshots.load_pocs(session=s, team_ids=teams)
+            awake = await _awake_zones(s, teams, now, nudge_hour)
+            if awake == []:
+                return []  # night or weekend for every POC: nothing can be due
+            also = [] if awake is None else [table(m.Poc).c.tz.in_(awake)]
+            pocs = await snapshots.load_pocs(session=s, team_ids=teams, also=also)
             rows = await sentlog.sent_log(session=s, team_ids=teams, since=since)
             refusing = await sentlog.blocked_destinations(session=s, team_ids=teams)
         logged: defaultdict[tuple[int, str, date], list[LogRow]] = defaultdict(list)
@@ -93,6 +103,31 @@ async def plan(
                 d.digests = digests
                 found.append(d)
     return found
+
+
+async def _awake_zones(
+    session: AsyncSession, teams: Sequence[str], now: datetime, nudge_hour: int
+) -> list[str] | None:
+    """The time zones of these teams' POCs where something may be due now: a weekday at or
+    past the earliest nudge hour of the teams (`due_nudges` says nothing before it, nor on
+    a weekend). None when that is every zone. A POC of a zone still asleep is not loaded:
+    reading and building its snapshot is most of a sweep's cost, and across the world's
+    time zones most sweeps of a day find most POCs before their nudge hour or in a weekend.
+    """
+    zones = await snapshots.live_zones(session=session, team_ids=teams)
+    settings = await load_workspaces(session=session, team_ids=teams)
+    hours = [w.nudge_hour for w in settings.values() if w.nudge_hour is not None]
+    earliest = min([nudge_hour, *hours])
+    awake = [z for z in zones if _awake(now, z, earliest)]
+    return None if len(awake) == len(zones) else awake
+
+
+def _awake(now: datetime, zone: str, hour: int) -> bool:
+    try:
+        local = now.astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):  # a zone this Python does not know: load it, to be safe
+        return True
+    return local.weekday() < 5 and local.hour >= hour
 
 
 def is_user(destination: str) -> bool:

@@ -13,8 +13,6 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.closing import announce_close
 from bot.domain import Poc, Status
 from bot.privacy import ChannelInfo
@@ -27,6 +25,7 @@ from bot.rules import (
     qualify,
 )
 from bot.views.text import day
+from scheduler.tokens import TeamClients, TeamStopped
 from storage import lifecycle, snapshots
 from storage.db import Database
 from storage.snapshots import gc_paused
@@ -50,7 +49,7 @@ class LifeReport:
 
 async def settle(
     db: Database,
-    client: AsyncWebClient | None,
+    clients: TeamClients | None,
     now: datetime,
     *,
     teams: Sequence[str],
@@ -59,7 +58,8 @@ async def settle(
     dry_run: bool = False,
 ) -> LifeReport:
     """Freeze the kickoff verdicts that are due and close the abandoned POCs (`dry_run`:
-    only say which would be closed)."""
+    only say which would be closed), each announced with its team's client. A team whose
+    token turns out dead keeps its POCs open: closing unannounced would lose the word."""
     report = LifeReport()
     if not dry_run:
         report.frozen = await freeze_verdicts(db, now, teams=teams)
@@ -70,10 +70,12 @@ async def settle(
     for poc in [p async for p in _load(db, teams, ids)]:
         if not auto_close_due(poc, now, nudge_hour=nudge_hour):
             continue
+        if clients is not None and poc.team_id not in clients:
+            continue  # stopped (dead token): closed by a sweep that can say so
         if dry_run or await _close(db, poc, now):
             report.closed.append(poc)
-            if not dry_run and client is not None:
-                await _announce(db, client, poc, now, channels or ChannelInfo())
+            if not dry_run and clients is not None:
+                await _announce(db, clients, poc, now, channels or ChannelInfo())
     return report
 
 
@@ -124,19 +126,23 @@ async def _close(db: Database, poc: Poc, now: datetime) -> bool:
 
 
 async def _announce(
-    db: Database, client: AsyncWebClient, poc: Poc, now: datetime, channels: ChannelInfo
+    db: Database, clients: TeamClients, poc: Poc, now: datetime, channels: ChannelInfo
 ) -> None:
     async with db.session() as s:
         closed = await snapshots.load_poc(session=s, team_id=poc.team_id, poc_id=poc.id)
     note = f"no activity since {day(last_activity(poc))}"
     log.info("POC %s closed as no decision: %s", poc.id, note)
-    await announce_close(
-        client,
-        closed or poc,
-        Status.no_decision,
-        by=None,
-        note=note,
-        now=now,
-        channels=channels,
-        db=db,
-    )
+    try:
+        async with clients.speaking(poc.team_id) as client:
+            await announce_close(
+                client,
+                closed or poc,
+                Status.no_decision,
+                by=None,
+                note=note,
+                now=now,
+                channels=channels,
+                db=db,
+            )
+    except TeamStopped as e:
+        log.warning("POC %s closed, not announced: team %s stopped (%s)", poc.id, e.team, e.error)

@@ -30,8 +30,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.domain import Poc
 from bot.managers import GroupCache, manager_ids
 from bot.rules import candidate_monday, digest_monday, week_news
+from bot.tenancy import DEAD_TOKEN_ERRORS, Workspaces
 from bot.views.team_digest import team_digest_blocks, team_digest_text
-from scheduler.delivery import DM_REFUSALS, slack_error
+from scheduler.delivery import DM_REFUSALS
+from scheduler.tokens import as_workspaces, slack_error
 from storage import team, workspace
 from storage.db import Database
 
@@ -60,13 +62,17 @@ class DigestReport:
 
 
 class MondayDigests:
-    """Held by the clock: the managers' timezones are kept between ticks."""
+    """Held by the clock: the managers' timezones are kept between ticks. Each team's
+    managers are asked and told with the team's own client; a team without one is skipped."""
 
-    def __init__(self, db: Database, client: AsyncWebClient, *, default_tz: str = "UTC") -> None:
+    def __init__(
+        self, db: Database, workspaces: Workspaces | AsyncWebClient, *, default_tz: str = "UTC"
+    ) -> None:
         self.db = db
-        self.client = client
+        self.workspaces = as_workspaces(workspaces)
         self.default_tz = default_tz
-        self._zones: dict[str, tuple[str, datetime]] = {}
+        #: (team, user) -> (timezone, when asked)
+        self._zones: dict[tuple[str, str], tuple[str, datetime]] = {}
 
     async def tick(self, now: datetime, *, teams: list[str], nudge_hour: int) -> DigestReport:
         """Every manager of these teams due their digest at `now` gets it (or has had it)."""
@@ -75,20 +81,35 @@ class MondayDigests:
         if monday is None:
             return report
         groups: GroupCache = {}  # one sweep: each user group asked once
+        clients = await self.workspaces.clients(teams)
         for team_id in teams:
+            client = clients.get(team_id)
+            if client is None:
+                continue  # uninstalled: nothing said
             async with self.db.session() as s:
                 ws = await workspace.load_workspace(session=s, team_id=team_id)
             if not ws.managers:
                 continue
-            managers = await manager_ids(self.client, ws, groups)
-            hour = ws.nudge_hour if ws.nudge_hour is not None else nudge_hour
-            due = await self._due(team_id, sorted(managers), monday, now, hour)
-            if due:
-                await self._team(team_id, due, monday, now, report)
+            try:
+                managers = await manager_ids(client, ws, groups)
+                hour = ws.nudge_hour if ws.nudge_hour is not None else nudge_hour
+                due = await self._due(client, team_id, sorted(managers), monday, now, hour)
+                if due:
+                    await self._team(client, team_id, due, monday, now, report)
+            except SlackApiError as e:
+                if slack_error(e) not in DEAD_TOKEN_ERRORS:
+                    raise
+                log.warning("Monday digests of %s: token dead (%s)", team_id, slack_error(e))
         return report
 
     async def _due(
-        self, team_id: str, managers: list[str], monday: date, now: datetime, hour: int
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        managers: list[str],
+        monday: date,
+        now: datetime,
+        hour: int,
     ) -> dict[str, str]:
         """Manager -> timezone, for those whose Monday it is past the hour and not yet served."""
         keys = {m: team.digest_key(m, monday) for m in managers}
@@ -96,26 +117,32 @@ class MondayDigests:
             taken = await team.digests_claimed(session=s, team_id=team_id, keys=keys.values())
         due = {}
         for manager in (m for m in managers if keys[m] not in taken):
-            tz = await self._zone(manager, now)
+            tz = await self._zone(client, team_id, manager, now)
             if digest_monday(now, tz, hour) == monday:
                 due[manager] = tz
         return due
 
-    async def _zone(self, user_id: str, now: datetime) -> str:
-        kept = self._zones.get(user_id)
+    async def _zone(self, client: AsyncWebClient, team_id: str, user_id: str, now: datetime) -> str:
+        kept = self._zones.get((team_id, user_id))
         if kept is not None and now - kept[1] < ZONE_TTL:
             return kept[0]
         tz = self.default_tz
         try:
-            tz = str((await self.client.users_info(user=user_id))["user"].get("tz") or tz)
+            tz = str((await client.users_info(user=user_id))["user"].get("tz") or tz)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as e:
             log.info("users.info %s for the Monday digest: %r; using %s", user_id, e, tz)
             return tz  # not kept: asked again next tick
-        self._zones[user_id] = (tz, now)
+        self._zones[(team_id, user_id)] = (tz, now)
         return tz
 
     async def _team(
-        self, team_id: str, due: dict[str, str], monday: date, now: datetime, report: DigestReport
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        due: dict[str, str],
+        monday: date,
+        now: datetime,
+        report: DigestReport,
     ) -> None:
         async with self.db.session() as s:
             pocs = await team.team_pocs(
@@ -127,7 +154,7 @@ class MondayDigests:
                 if not await team.claim_digest(session=s, team_id=team_id, key=key, now=now):
                     continue  # another clock has it
             try:
-                await self._one(manager, pocs, monday, tz, now, report)
+                await self._one(client, manager, pocs, monday, tz, now, report)
             except _Retry:
                 report.failed += 1
                 async with self.db.transaction() as s:
@@ -135,6 +162,7 @@ class MondayDigests:
 
     async def _one(
         self,
+        client: AsyncWebClient,
         manager: str,
         pocs: list[Poc],
         monday: date,
@@ -146,11 +174,11 @@ class MondayDigests:
         if news.empty:
             report.quiet.append(manager)
             return
-        if await self._landed(manager, monday):
+        if await self._landed(client, manager, monday):
             report.found += 1
             return
         try:
-            await self.client.chat_postMessage(
+            await client.chat_postMessage(
                 channel=manager,
                 text=team_digest_text(news, monday),
                 blocks=team_digest_blocks(news, monday),
@@ -168,11 +196,11 @@ class MondayDigests:
             raise _Retry from e
         report.sent.append(manager)
 
-    async def _landed(self, manager: str, monday: date) -> bool:
+    async def _landed(self, client: AsyncWebClient, manager: str, monday: date) -> bool:
         """Is this Monday's digest in the DM already? Unknown counts as "maybe": retry later."""
         try:
-            dm = (await self.client.conversations_open(users=manager))["channel"]["id"]
-            history = await self.client.conversations_history(
+            dm = (await client.conversations_open(users=manager))["channel"]["id"]
+            history = await client.conversations_history(
                 channel=dm, limit=HISTORY_DEPTH, include_all_metadata=True
             )
         except SlackApiError as e:

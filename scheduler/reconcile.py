@@ -17,7 +17,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.recovery import Pace, slack_reads
+from bot.tenancy import DEAD_TOKEN_ERRORS, Workspaces
 from bot.votes import Outcome, Target, reconcile_message
+from scheduler.tokens import as_workspaces, slack_error
 from storage import verdicts
 from storage.db import Database
 
@@ -35,27 +37,27 @@ class ReconcileReport:
 
 class Reconciler:
     """Once a day per team, every posted criterion of its live POCs, `reactions.get` by
-    `reactions.get` at `PACE`; each tick spends at most `budget`, the rest waits for the
-    next tick (a sweep every 15 minutes, half of it at most: 375 messages a tick).
+    `reactions.get` at `PACE`, with the team's own client; each tick spends at most `budget`,
+    the rest waits for the next tick (a sweep every 15 minutes, half of it at most: 375
+    messages a tick). A team without a client, or whose token is dead, is passed over.
     """
 
     def __init__(
         self,
         db: Database,
-        client: AsyncWebClient,
+        workspaces: Workspaces | AsyncWebClient,
         *,
         every: timedelta = timedelta(days=1),
         pace: float | None = None,
         budget: timedelta = timedelta(minutes=5),
     ) -> None:
         self.db = db
-        self.client = client
+        self.workspaces = as_workspaces(workspaces)
         self.every = every
         self.pace = slack_reads(db) if pace is None else Pace(pace)
         self.budget = budget
         self.queue: deque[Target] = deque()
         self.last_pass: dict[str, datetime] = {}
-        self._team_id: str | None = None
 
     async def tick(self, now: datetime, *, fill: bool = True) -> ReconcileReport:
         """Start the day's pass if one is due, and work through the queue within the budget.
@@ -83,16 +85,17 @@ class Reconciler:
         return report
 
     async def _fill(self, now: datetime) -> None:
+        """Queue the day's pass of each team whose last one is a day old (a query each)."""
         if self.queue:
             return
-        team_id = await self._team()
-        last = self.last_pass.get(team_id)
-        if last is not None and now - last < self.every:
-            return
-        async with self.db.session() as s:
-            found = await verdicts.criterion_messages(session=s, team_id=team_id)
-        self.queue.extend(Target(team_id, channel, ts) for channel, ts in found)
-        self.last_pass[team_id] = now
+        for team_id in await self.workspaces.teams():
+            last = self.last_pass.get(team_id)
+            if last is not None and now - last < self.every:
+                continue
+            async with self.db.session() as s:
+                found = await verdicts.criterion_messages(session=s, team_id=team_id)
+            self.queue.extend(Target(team_id, channel, ts) for channel, ts in found)
+            self.last_pass[team_id] = now
 
     async def start_pass(self, teams: Collection[str], now: datetime) -> None:
         """Queue the day's pass over these teams, behind what is left of earlier ones. Never
@@ -106,26 +109,28 @@ class Reconciler:
         except Exception:
             log.exception("reading the criteria to reconcile failed; tomorrow's pass goes on")
 
-    async def _team(self) -> str:
-        """The team this clock's token belongs to: only its POCs can be read with it."""
-        if self._team_id is None:
-            self._team_id = str((await self.client.auth_test())["team_id"])
-        return self._team_id
-
     async def _drain(self, now: datetime, report: ReconcileReport) -> None:
         started = time.monotonic()
+        clients = await self.workspaces.clients({t.team_id for t in self.queue})
         while self.queue and time.monotonic() - started < self.budget.total_seconds():
             target = self.queue[0]
+            client = clients.get(target.team_id)
+            if client is None:  # uninstalled since it was queued, or its token is dead
+                self.queue.popleft()
+                continue
             await self.pace.wait()
             try:
-                outcome = await reconcile_message(self.db, self.client, target, now=now)
+                outcome = await reconcile_message(self.db, client, target, now=now)
             except SlackApiError as e:
                 report.calls += 1
-                if e.response.get("error") == "ratelimited":
+                error = slack_error(e)
+                if error == "ratelimited":
                     return  # the client waited out Retry-After already: resume next tick
-                log.warning("reconciling %s failed: %s", target.ts, e.response.get("error"))
+                log.warning("reconciling %s failed: %s", target.ts, error)
                 report.failed += 1
                 self.queue.popleft()
+                if error in DEAD_TOKEN_ERRORS:
+                    clients.pop(target.team_id, None)  # not one more call with it
                 continue
             self.queue.popleft()
             report.calls += outcome != Outcome.not_a_criterion

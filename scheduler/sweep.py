@@ -1,13 +1,16 @@
-"""One sweep: load the live POCs of the teams it serves, ask the rules what is due, claim it
-per destination, deliver it.
+"""One sweep: the live POCs of the teams it serves, a chunk of teams at a time; for each
+chunk, what changes in the POCs' lives, what is due, claimed per destination, delivered.
 
-`sweep(now)` is the whole job of the clock, and of `python -m bot sweep` for operators. It
-reads in a fixed number of queries however many POCs there are, skips what the sent-log says
-is already handled today, and claims the rest in bulk, one row per nudge and destination,
-before delivery posts anything.
+`sweep(now)` is the whole job of the clock, and of `python -m bot sweep` for operators. Its
+teams are grouped into chunks of about CHUNK_POCS live POCs (a team is never split), and each
+chunk is settled, planned, claimed and delivered before the next is read: memory holds one
+chunk, whatever the number of teams. Each chunk reads in a fixed number of queries however
+many POCs it holds, skips what the sent-log says is already handled today, and claims the
+rest in bulk, one row per nudge and destination, before delivery posts anything.
 
-A sweep serves the installations whose tokens it holds: in single-token mode, the token's own
-team (auth.test). It never reads, claims or posts another team's POCs.
+A sweep serves the teams its `Workspaces` has a client for (bot/tenancy.py), each with its
+own token: it never reads, claims or posts anything of a team without one. A team whose token
+Slack calls dead is stopped for the rest of the sweep (scheduler/tokens.py); the others go on.
 """
 
 from __future__ import annotations
@@ -16,26 +19,39 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiohttp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.deps import close_client, utc_now, web_client
+from bot.deps import utc_now
 from bot.exposed import channels_exposed
-from bot.privacy import ChannelInfo, is_shared
+from bot.privacy import ChannelInfo
 from bot.rules import DEFAULT_NUDGE_HOUR
 from bot.startup import open_database
+from bot.tenancy import Workspaces
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from scheduler.due import Due, place, plan
 from scheduler.lifecycle import LifeReport, settle
+from scheduler.tokens import (
+    TeamClients,
+    TeamStopped,
+    as_workspaces,
+    close_workspaces,
+    workspaces_for,
+)
 from storage import lifecycle, sentlog, snapshots
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+#: Live POCs a sweep chunk holds (about: a team is never split). 2,000 POCs' snapshots take
+#: ~50 MB and plan in ~0.3 s; the queries per chunk are the same whatever its size.
+CHUNK_POCS = 2000
 
 
 @dataclass
@@ -45,36 +61,46 @@ class SweepReport:
     pocs: int = 0
     due: int = 0
     claimed: int = 0
+    chunks: int = 0
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
     seconds: float = 0.0
+    planning: float = 0.0  # of which loading the POCs and asking the rules (`plan`)
+    #: what was due, POC by POC (kept only when asked: the operator's view, tests)
     plan: list[Due] = field(default_factory=list)
     life: LifeReport = field(default_factory=LifeReport)
 
     def summary(self) -> str:
         d = self.delivery
+        stopped = (
+            f", teams stopped (dead token): {', '.join(sorted(d.teams_stopped))}"
+            if d.teams_stopped
+            else ""
+        )
         return (
-            f"sweep at {self.at.isoformat()} for {', '.join(self.teams)}: {self.pocs} POCs, "
-            f"{self.due} nudges due, {self.claimed} claimed, {d.sent} sent in {d.messages} "
-            f"messages ({d.found} found already posted), {d.failed} failed, {d.blocked} blocked, "
-            f"{self.seconds * 1000:.0f} ms"
+            f"sweep at {self.at.isoformat()} for {len(self.teams)} teams: {self.pocs} POCs in "
+            f"{self.chunks} chunks, {self.due} nudges due, {self.claimed} claimed, {d.sent} sent "
+            f"in {d.messages} messages ({d.found} found already posted), {d.failed} failed, "
+            f"{d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms "
+            f"({self.planning * 1000:.0f} ms planning)"
         )
 
 
 async def sharing(
-    client: AsyncWebClient, due: Sequence[Due], cache: ChannelInfo
+    clients: TeamClients, due: Sequence[Due], cache: ChannelInfo
 ) -> dict[str, bool | None]:
     """Ask Slack who can read the channels internal nudges would go to: the deal channels
     where that decides their destination, and the internal channels (bot/privacy.py: shared,
-    or a guest or another team's member in it; cached; a few at a time)."""
+    or a guest or another team's member in it; cached; a few at a time), each team with its
+    own client."""
     asked = {
-        d.poc.channel_id
+        (d.poc.team_id, d.poc.channel_id)
         for d in due
         if d.internal_way()
         and not d.poc.quiet
         and not d.poc.internal_channel_id
         and d.poc.channel_id not in d.blocked
     } | {
-        d.poc.internal_channel_id
+        (d.poc.team_id, d.poc.internal_channel_id)
         for d in due
         if d.internal_way()
         and d.poc.internal_channel_id
@@ -82,15 +108,21 @@ async def sharing(
     }
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(channel: str) -> tuple[str, bool | None]:
+    async def one(team: str, channel: str) -> tuple[str, bool | None]:
         async with gate:
             try:
-                return channel, await is_shared(client, channel, cache)
+                async with clients.speaking(team) as client:
+                    return channel, await cache.prospect_readable(client, channel)
+            except TeamStopped:
+                return channel, None  # nothing goes to this team now anyway
+            except SlackApiError as e:  # Slack will not tell: private (bot/privacy.is_shared)
+                log.warning("who can read %s? %s", channel, e.response.get("error"))
+                return channel, None
             except (aiohttp.ClientError, TimeoutError) as e:  # unknown, so private
                 log.warning("conversations.info %s failed: %r", channel, e)
                 return channel, None
 
-    return dict(await asyncio.gather(*(one(c) for c in sorted(asked))))
+    return dict(await asyncio.gather(*(one(t, c) for t, c in sorted(asked))))
 
 
 async def team_of(client: AsyncWebClient) -> str:
@@ -98,9 +130,27 @@ async def team_of(client: AsyncWebClient) -> str:
     return str((await client.auth_test())["team_id"])
 
 
+def chunks(teams: Sequence[str], live: Mapping[str, int], size: int) -> Iterator[list[str]]:
+    """The teams with live POCs, in order, grouped until a group holds about `size` of them;
+    a team bigger than `size` is a chunk of its own."""
+    chunk: list[str] = []
+    held = 0
+    for team in teams:
+        n = live.get(team, 0)
+        if not n:
+            continue  # nothing open: nothing to settle, plan or say
+        if chunk and held + n > size:
+            yield chunk
+            chunk, held = [], 0
+        chunk.append(team)
+        held += n
+    if chunk:
+        yield chunk
+
+
 async def sweep(
     db: Database,
-    client: AsyncWebClient | None,
+    workspaces: Workspaces | AsyncWebClient | None,
     now: datetime,
     *,
     teams: Collection[str] | None = None,
@@ -108,50 +158,90 @@ async def sweep(
     channels: ChannelInfo | None = None,
     delivery: Delivery | None = None,
     dry_run: bool = False,
+    chunk_pocs: int = CHUNK_POCS,
+    keep_plan: bool = True,
 ) -> SweepReport:
-    """One pass at `now` for `teams` (default: the client's own team, from auth.test).
+    """One pass at `now` for `teams` (default: every team `workspaces` speaks for), each
+    team with its own client; a team without one is skipped. A single client speaks for its
+    own team (auth.test).
 
-    With `dry_run` nothing is claimed or sent (client may then be None, given `teams`).
+    With `dry_run` nothing is claimed or sent (`workspaces` may then be None, given `teams`:
+    every team given is read). `keep_plan=False` keeps no chunk's plan in the report (the
+    clock's sweeps: memory holds one chunk).
     """
     started = time.perf_counter()
-    client = client or (delivery.client if delivery else None)
+    speaker = as_workspaces(workspaces) if workspaces is not None else None
     if teams is None:
-        if client is None:
+        if speaker is None:
             raise ValueError("a sweep serves the teams whose tokens it holds: pass teams")
-        teams = [await team_of(client)]
-    teams = sorted(teams)
-    report = SweepReport(at=now, teams=teams)
-    # First what changes in the POCs' lives (a verdict frozen at kickoff, an abandoned POC
-    # closed): a POC closed now is not planned below.
-    report.life = await settle(
-        db,
-        client,
-        now,
-        teams=teams,
-        nudge_hour=nudge_hour,
-        channels=channels or (delivery.channels if delivery else None),
-        dry_run=dry_run,
-    )
-    due = await plan(db, now, teams=teams, nudge_hour=nudge_hour)
-    report.plan = due
-    report.pocs = await _count_live(db, teams)
-    report.due = sum(len(d.nudges) for d in due)
-    if not dry_run and report.due:
-        assert client is not None
-        delivery = delivery or Delivery(client, db, channels=channels or ChannelInfo())
-        readable = await sharing(client, due, delivery.channels)
-        await route_around_readers(client, db, due, readable, now)
-        place(due, readable)
-        claims = await _claim(db, due, now)
-        report.claimed = len(claims)
-        report.delivery = await delivery.deliver(due, claims, now)
+        teams = await speaker.teams()
+    report = SweepReport(at=now, teams=sorted(teams))
+    delivery = delivery or Delivery(db, channels=channels or ChannelInfo())
+    async with db.session() as s:
+        live = await snapshots.live_pocs_by_team(session=s)
+    for chunk in chunks(report.teams, live, chunk_pocs):
+        clients = TeamClients(await speaker.clients(chunk) if speaker is not None else {})
+        served = chunk if speaker is None else clients.serving(chunk)
+        if not served:
+            continue  # uninstalled: nothing read, claimed or posted
+        report.chunks += 1
+        report.pocs += sum(live[t] for t in served)
+        await _sweep_chunk(
+            db, clients, served, report, delivery, nudge_hour, dry_run=dry_run, keep=keep_plan
+        )
+        report.delivery.teams_stopped.update(clients.stopped)
     report.seconds = time.perf_counter() - started
     log.info(report.summary())
     return report
 
 
+async def _sweep_chunk(
+    db: Database,
+    clients: TeamClients,
+    teams: list[str],
+    report: SweepReport,
+    delivery: Delivery,
+    nudge_hour: int,
+    *,
+    dry_run: bool,
+    keep: bool,
+) -> None:
+    """Settle, plan, claim and deliver one chunk of teams; what is read is dropped after."""
+    now = report.at
+    # First what changes in the POCs' lives (a verdict frozen at kickoff, an abandoned POC
+    # closed): a POC closed now is not planned below.
+    life = await settle(
+        db,
+        None if dry_run else clients,
+        now,
+        teams=teams,
+        nudge_hour=nudge_hour,
+        channels=delivery.channels,
+        dry_run=dry_run,
+    )
+    report.life.frozen += life.frozen
+    report.life.closed.extend(life.closed)
+    if not dry_run:
+        teams = clients.serving(teams)  # a token found dead while settling
+    planned = time.perf_counter()
+    due = await plan(db, now, teams=teams, nudge_hour=nudge_hour)
+    report.planning += time.perf_counter() - planned
+    if keep:
+        report.plan.extend(due)
+    report.due += sum(len(d.nudges) for d in due)
+    if dry_run or not any(d.nudges for d in due):
+        return
+    readable = await sharing(clients, due, delivery.channels)
+    due = [d for d in due if d.poc.team_id in clients]  # a token found dead since
+    await route_around_readers(clients, db, due, readable, now)
+    place(due, readable)
+    claims = await _claim(db, due, now)
+    report.claimed += len(claims)
+    report.delivery.add(await delivery.deliver(due, claims, now, clients))
+
+
 async def route_around_readers(
-    client: AsyncWebClient,
+    clients: TeamClients,
     db: Database,
     due: Sequence[Due],
     readable: Mapping[str, bool | None],
@@ -170,15 +260,13 @@ async def route_around_readers(
             d.blocked = d.blocked | {internal}
     for team_id, channels in sorted(exposed.items()):
         try:
-            await channels_exposed(client, db, team_id=team_id, channel_ids=channels, now=now)
+            async with clients.speaking(team_id) as client:
+                await channels_exposed(client, db, team_id=team_id, channel_ids=channels, now=now)
+        except TeamStopped:
+            pass  # nothing goes to this team now; the next sweep finds them again
         except Exception:
             # Today's nudges are routed around them already; the next sweep tries again.
             log.exception("retiring readable channels %s failed", sorted(channels))
-
-
-async def _count_live(db: Database, teams: Sequence[str]) -> int:
-    async with db.session() as s:
-        return await snapshots.count_live_pocs(session=s, team_ids=teams)
 
 
 async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[sentlog.Claim]:
@@ -215,26 +303,27 @@ async def _claim(db: Database, due: Sequence[Due], now: datetime) -> list[sentlo
 async def run_sweep(settings: Settings, *, now: datetime | None, dry_run: bool) -> int:
     """`python -m bot sweep [--now …] [--dry-run]`: one sweep, printed for an operator.
 
-    It serves the token's team. A dry run without a token lists every team's POCs: it sends
-    nothing, so there is no token to scope it by.
+    It serves the workspaces the deployment speaks for (scheduler/tokens.workspaces_for). A
+    dry run without a token lists every team's POCs: it sends nothing, so there is no token
+    to scope it by.
     """
     at = now or utc_now()
     if not dry_run:
         settings.require_slack()
     db = await open_database(settings)
-    # 5xx are not retried by the client: re-posting is the sent-log's decision.
-    client = web_client(settings, retry_server_errors=False) if settings.slack_bot_token else None
+    speaks = settings.slack_bot_token or settings.oauth
+    workspaces = workspaces_for(settings, db) if speaks else None
     try:
         teams = None
-        if client is None:
+        if workspaces is None:
             async with db.session() as s:
                 teams = await snapshots.team_ids(session=s)
         report = await sweep(
-            db, client, at, teams=teams, nudge_hour=settings.nudge_hour, dry_run=dry_run
+            db, workspaces, at, teams=teams, nudge_hour=settings.nudge_hour, dry_run=dry_run
         )
     finally:
-        if client is not None:
-            await close_client(client)
+        if workspaces is not None:
+            await close_workspaces(workspaces)
         await db.dispose()
     print(describe(report, dry_run=dry_run))
     return 0 if dry_run or not report.delivery.failed else 1

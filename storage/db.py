@@ -153,6 +153,7 @@ class Database:
 
     def __init__(self, url: str, *, schema: str | None = None, **kw: Any) -> None:
         self.url = url
+        self.schema = schema
         self.engine = make_engine(url, schema=schema, **kw)
         self.sessions = session_factory(self.engine)
         # SQLite has one writer. Queued here, this process's writers hand over in FIFO order

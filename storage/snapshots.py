@@ -341,6 +341,29 @@ async def count_live_pocs(*, session: AsyncSession, team_ids: Sequence[str]) -> 
     return int(result.scalar() or 0)
 
 
+async def live_pocs_by_team(*, session: AsyncSession) -> dict[str, int]:
+    """Every team's number of POCs not over yet, in one query: how a sweep groups its teams
+    into chunks. (No list of teams to match: an OAuth deployment may serve thousands.)"""
+    poc = table(m.Poc)
+    result = await session.exec(
+        sa.select(poc.c.team_id, sa.func.count())
+        .where(poc.c.status.in_(OPEN_STATUSES))
+        .group_by(poc.c.team_id)
+    )
+    return {str(team): int(n) for team, n in result.all()}
+
+
+async def live_zones(*, session: AsyncSession, team_ids: Sequence[str]) -> list[str]:
+    """The time zones these teams' POCs not over yet keep, in one query."""
+    poc = table(m.Poc)
+    result = await session.exec(
+        sa.select(poc.c.tz)
+        .where(poc.c.team_id.in_(list(team_ids)), poc.c.status.in_(OPEN_STATUSES))
+        .distinct()
+    )
+    return sorted(str(r[0]) for r in result.all())
+
+
 async def team_ids(*, session: AsyncSession) -> list[str]:
     """Every installation with a POC not over yet (an operator's dry run without a token)."""
     poc = table(m.Poc)

@@ -488,6 +488,7 @@ class SlackStandIn:
         args = await _arguments(request)
         call = Call(method, args, time.monotonic())
         self.calls.append(call)
+        await self._notify()  # a test may wait for the call itself, not its answer (a slow one)
         try:
             authorization = request.headers.get("Authorization", "")
             if method == "oauth.v2.access":  # the client id and secret, not a token

@@ -49,7 +49,7 @@ async def poc_on(sb: Sandbox, start: date = MON, **answers: Any) -> Poc:
 async def sweep_on(sb: Sandbox, day: date, hour: int = 9, minute: int = 5) -> SweepReport:
     """The clock's sweep at that local time, as the clock runs it (no pacing waits)."""
     sb.clock.set(local(day, hour, minute))
-    delivery = Delivery(sb.sweep_client, sb.db, channels=sb.deps.channels, pacer=Pacer(0))
+    delivery = Delivery(sb.db, channels=sb.deps.channels, pacer=Pacer(0))
     return await sweep(sb.db, sb.sweep_client, sb.clock.now, delivery=delivery)
 
 

@@ -149,8 +149,8 @@ async def test_app_home_lists_the_users_pocs(sb: Sandbox) -> None:
 async def test_nudge_buttons_and_foreign_values(sb: Sandbox) -> None:
     sb.clock.advance(days=1)  # Tuesday: kickoff is overdue, the milestone nudge is due
     poc = await create_poc(sb, start="yesterday")
-    delivery = Delivery(sb.sweep_client, sb.db, pacer=Pacer(0))
-    report = await sweep(sb.db, delivery.client, sb.clock.now, delivery=delivery)
+    delivery = Delivery(sb.db, pacer=Pacer(0))
+    report = await sweep(sb.db, sb.sweep_client, sb.clock.now, delivery=delivery)
     assert report.delivery.sent >= 1
     nudge = next(m for m in sb.slack.posts(DEAL) if m.metadata and "log_ids" in str(m.metadata))
     assert "milestone:kickoff" in str(nudge.blocks)

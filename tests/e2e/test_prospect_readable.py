@@ -71,8 +71,8 @@ async def test_a_private_internal_channel_gets_the_verdict(sb: Sandbox) -> None:
 
 
 async def sweep_at(sb: Sandbox) -> SweepReport:
-    delivery = Delivery(sb.sweep_client, sb.db, pacer=Pacer(0))
-    return await sweep(sb.db, delivery.client, sb.clock.now, delivery=delivery)
+    delivery = Delivery(sb.db, pacer=Pacer(0))
+    return await sweep(sb.db, sb.sweep_client, sb.clock.now, delivery=delivery)
 
 
 async def sponsor_note(sb: Sandbox) -> None:

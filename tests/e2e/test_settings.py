@@ -124,8 +124,8 @@ async def test_bad_values_are_refused_on_their_fields_and_nothing_is_stored(
 
 async def sweep_at(sb: Sandbox, **delta: float) -> SweepReport:
     sb.clock.set(sb.clock.now + timedelta(**delta))
-    delivery = Delivery(sb.sweep_client, sb.db, pacer=Pacer(0))
-    return await sweep(sb.db, delivery.client, sb.clock.now, delivery=delivery)
+    delivery = Delivery(sb.db, pacer=Pacer(0))
+    return await sweep(sb.db, sb.sweep_client, sb.clock.now, delivery=delivery)
 
 
 async def test_the_nudge_hour_and_quiet_mode_reach_the_sweep(sb: Sandbox) -> None:

@@ -133,7 +133,7 @@ async def test_a_dm_alert_that_landed_behind_a_5xx_is_found_in_the_dm_not_posted
     try:
         await seed_poc(db, new_poc(start=DAY, end=date(2026, 11, 3), exec_briefed=False))
         slack.fail_next("chat.postMessage", status=503, land=True, channel=SE)
-        delivery = Delivery(client, db, pacer=Pacer(0))
+        delivery = Delivery(db, pacer=Pacer(0))
         for minute in (5, 20):  # the clock's sweeps, 15 minutes apart
             await sweep(db, client, local(DAY, 9, minute), delivery=delivery)
         alerts = [m for m in slack.posts(SE) if m.metadata]

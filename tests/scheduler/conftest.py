@@ -36,6 +36,6 @@ async def client(slack: SlackStandIn) -> AsyncIterator[AsyncWebClient]:
 
 
 @pytest.fixture
-def delivery(client: AsyncWebClient, db: Database) -> Delivery:
+def delivery(db: Database) -> Delivery:
     # No pacing waits in tests: the logic is the same, only the clock differs.
-    return Delivery(client, db, pacer=Pacer(0))
+    return Delivery(db, pacer=Pacer(0))

@@ -78,12 +78,15 @@ async def seed_bulk(
     news: list[NewPoc],
     *,
     team_id: str = TEAM,
+    team_ids: list[str] | None = None,
     criteria_per_use_case: int = 0,
     checkins: int = 0,
 ) -> list[int]:
     """Many POCs in a handful of multi-row INSERTs: the scaling tests and benchmarks need
     thousands quickly. With `criteria_per_use_case` and `checkins` they are POCs a week or
-    so in: criteria posted, check-ins held daily from the start."""
+    so in: criteria posted, check-ins held daily from the start. `team_ids`: each POC's
+    team (many workspaces at once), else all are `team_id`'s."""
+    teams = team_ids or [team_id] * len(news)
     import sqlalchemy as sa
 
     from storage import models as m
@@ -104,7 +107,7 @@ async def seed_bulk(
                 .values(
                     [
                         {
-                            "team_id": team_id,
+                            "team_id": team,
                             "channel_id": n.channel_id,
                             "internal_channel_id": n.internal_channel_id,
                             "prospect": n.prospect,
@@ -121,16 +124,17 @@ async def seed_bulk(
                             "created_at": at,
                             "updated_at": at,
                         }
-                        for n in chunk
+                        for n, team in zip(chunk, teams[start : start + ROWS], strict=True)
                     ]
                 )
                 .returning(poc.c.id)
             )
             ids.extend(r[0] for r in rows.all())
         pairs = list(zip(ids, news, strict=True))
+        owner = dict(zip(ids, teams, strict=True))
         people = [
             {
-                "team_id": team_id,
+                "team_id": owner[i],
                 "poc_id": i,
                 "role": p.role,
                 "user_id": p.user_id,
@@ -141,13 +145,13 @@ async def seed_bulk(
             for p in n.people
         ]
         cases = [
-            {"team_id": team_id, "poc_id": i, "title": t, "position": k, "created_at": at}
+            {"team_id": owner[i], "poc_id": i, "title": t, "position": k, "created_at": at}
             for i, n in pairs
             for k, t in enumerate(n.use_cases)
         ]
         plans = [
             {
-                "team_id": team_id,
+                "team_id": owner[i],
                 "poc_id": i,
                 "kind": kind,
                 "due": due,
@@ -170,7 +174,7 @@ async def seed_bulk(
             case_ids.extend((r[0], r[1]) for r in made.all())
         criteria = [
             {
-                "team_id": team_id,
+                "team_id": owner[poc_id],
                 "poc_id": poc_id,
                 "use_case_id": case_id,
                 "statement": f"Criterion {k + 1}: ingests 500 GB within 1 hour",
@@ -182,7 +186,7 @@ async def seed_bulk(
         ]
         held = [
             {
-                "team_id": team_id,
+                "team_id": owner[i],
                 "poc_id": i,
                 "held_on": n.start + timedelta(days=k),
                 "format": CheckinFormat.call,

@@ -24,7 +24,7 @@ async def main(url: str, schema: str, api_url: str, now: str) -> None:
         Settings(slack_bot_token="xoxb-sandbox", slack_api_url=api_url), retry_server_errors=False
     )
     try:
-        delivery = Delivery(client, db, pacer=Pacer(0))
+        delivery = Delivery(db, pacer=Pacer(0))
         report = await sweep(db, client, datetime.fromisoformat(now), delivery=delivery)
     finally:
         await close_client(client)

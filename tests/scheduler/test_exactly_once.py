@@ -393,9 +393,7 @@ async def test_two_installations_on_one_database_each_sweep_posts_only_its_own(
             client = web_client(settings, retry_server_errors=False, timeout=0.5)
             try:
                 # Single-token mode: the team is the token's own, from auth.test.
-                report = await sweep(
-                    db, client, MORNING, delivery=Delivery(client, db, pacer=Pacer(0))
-                )
+                report = await sweep(db, client, MORNING, delivery=Delivery(db, pacer=Pacer(0)))
             finally:
                 await close_client(client)
             assert report.teams == [team_id] and report.pocs == 1

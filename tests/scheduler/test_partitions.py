@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import date, timedelta
 
 import pytest
@@ -28,6 +28,19 @@ NOW = local(DAY, 9, 5)
 TICK = tick_of(NOW, 15)
 #: Six teams (the stand-in answers for any) in five partitions: 0, 1 (two teams), 2, 5, 7.
 TEAMS = ["T0POCBOT", "TACME", "TGLOBEX", "THOOLI", "TINITECH", "TUMBRELLA"]
+
+
+class AllTeams:
+    """Every team of the test spoken to through the one stand-in's token."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def teams(self) -> list[str]:
+        return list(TEAMS)
+
+    async def clients(self, teams: Collection[str]) -> dict[str, AsyncWebClient]:
+        return {t: self.client for t in teams if t in TEAMS}
 
 
 @pytest.fixture
@@ -59,10 +72,10 @@ async def test_two_clocks_split_a_tick_and_post_each_nudge_once(
             if teams:
                 await sweep(
                     database,
-                    client,
+                    AllTeams(client),
                     NOW,
                     teams=teams,
-                    delivery=Delivery(client, database, pacer=Pacer(0)),
+                    delivery=Delivery(database, pacer=Pacer(0)),
                 )
                 swept.update(teams)
             if claimed.partition == partitions.PARTITIONS - 1:
