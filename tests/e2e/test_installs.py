@@ -6,18 +6,24 @@ Enterprise Grid install serving its workspaces with one token, uninstall and rei
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date, timedelta
 
 import aiohttp
 import pytest
 
+from bot.installations import Installed
 from bot.sandbox.harness import Clock, Sandbox, open_modal
 from bot.sandbox.signing import SlackClient
 from bot.workspace import parse
+from scheduler.delivery import Delivery, Pacer
+from scheduler.sweep import sweep
+from scheduler.tokens import close_workspaces
 from storage import tenants, workspace
 from storage.db import Database
 from tests.blockkit import check_everything_sent
 from tests.e2e.conftest import MONDAY_9AM_NY
 from tests.e2e.journeys import NEW_POC, eventually
+from tests.scheduler.seed import local
 
 ALPHA, BETA = "TALPHA", "TBETA"
 ORG, GRID_EAST, GRID_WEST = "EGRID", "TEAST", "TWEST"
@@ -129,6 +135,52 @@ async def test_an_org_workspace_s_manager_group_is_asked_in_that_workspace(sb: S
     assert "Globex" in str(home)  # the Team view: SE_B is a manager through the group
     asked = sb.slack.calls_to("usergroups.users.list")
     assert asked and all(c.args.get("team_id") == GRID_EAST and not c.error for c in asked)
+
+
+async def sweeps(sb: Sandbox, days: list[date]) -> None:
+    """The clock of an OAuth deployment on those mornings: every installed workspace, each
+    with the token read from the database (bot.installations.Installed)."""
+    workspaces = Installed(sb.deps.settings, sb.db)
+    try:
+        for day in days:
+            sb.clock.set(local(day, 9, 5))
+            delivery = Delivery(sb.db, channels=sb.deps.channels, pacer=Pacer(0))
+            await sweep(sb.db, workspaces, sb.clock.now, delivery=delivery)
+    finally:
+        await close_workspaces(workspaces)
+
+
+def spoken_with(sb: Sandbox, token: str, after: int) -> set[str]:
+    """Where the bot posted with `token` since the `after`th call: channels, DMs as users."""
+    dms = {sb.slack.dm_id(u): u for u in (SE_A, SE_B, CHAMP)}
+    return {
+        dms.get(c.args.get("channel", ""), c.args.get("channel", ""))
+        for c in sb.slack.calls[after:]
+        if c.method == "chat.postMessage" and c.token == token and not c.error
+    }
+
+
+async def test_each_workspace_s_nudges_go_with_its_own_token_and_stop_at_uninstall(
+    sb: Sandbox,
+) -> None:
+    alpha_token = await sb.install(team_id=ALPHA, installer=SE_A)
+    beta_token = await sb.install(team_id=BETA, installer=SE_B)
+    await new_poc(sb, sb.workspace(ALPHA), SE_A, "CALPHA", "Globex")
+    await new_poc(sb, sb.workspace(BETA), SE_B, "CBETA", "Initech")
+
+    first = len(sb.slack.calls)
+    week = [date(2026, 11, 24) + timedelta(days=d) for d in range(4)]  # Tue-Fri
+    await sweeps(sb, week[:2])
+    alpha, beta = spoken_with(sb, alpha_token, first), spoken_with(sb, beta_token, first)
+    assert alpha and beta  # each workspace was nudged…
+    assert alpha <= {"CALPHA", SE_A} and beta <= {"CBETA", SE_B}  # …only where it lives
+
+    sb.slack.uninstall(team_id=ALPHA)
+    assert await uninstall_event(sb.workspace(ALPHA)) == 200
+    await eventually(lambda: served_are(sb, [BETA]))
+    gone = len(sb.slack.calls)
+    await sweeps(sb, week[2:])
+    assert all(c.token != alpha_token for c in sb.slack.calls[gone:])  # not one call
 
 
 async def served_are(sb: Sandbox, teams: list[str]) -> bool:
