@@ -34,6 +34,7 @@ from bot.privacy import ChannelInfo
 from bot.rules import DEFAULT_NUDGE_HOUR
 from bot.startup import open_database
 from bot.tenancy import Workspaces
+from bot.text import plural
 from scheduler.delivery import CONCURRENCY, Delivery, DeliveryReport
 from scheduler.due import Due, place, plan
 from scheduler.lifecycle import LifeReport, settle
@@ -76,10 +77,12 @@ class SweepReport:
             if d.teams_stopped
             else ""
         )
+        # A few teams by name (one-workspace deployments: the one), thousands by number.
+        served = ", ".join(self.teams) if len(self.teams) <= 3 else f"{len(self.teams)} teams"
         return (
-            f"sweep at {self.at.isoformat()} for {len(self.teams)} teams: {self.pocs} POCs in "
-            f"{self.chunks} chunks, {self.due} nudges due, {self.claimed} claimed, {d.sent} sent "
-            f"in {d.messages} messages ({d.found} found already posted), {d.failed} failed, "
+            f"sweep at {self.at.isoformat()} for {served or 'no team'}: {self.pocs} POCs in "
+            f"{plural(self.chunks, 'chunk')}, {self.due} nudges due, {self.claimed} claimed, "
+            f"{d.sent} sent in {d.messages} messages ({d.found} found already posted), {d.failed} failed, "
             f"{d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms "
             f"({self.planning * 1000:.0f} ms planning)"
         )

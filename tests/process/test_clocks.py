@@ -182,7 +182,7 @@ async def test_on_sqlite_one_clock_sweeps_every_team(
         clock = await start_clock(spawn, url, "clock")
         await clock.said("SQLite: this clock sweeps every team")
         summary = await clock.said("sweep at ")
-        assert "for 1 teams: 1 POCs in 1 chunks, 2 nudges due" in summary, summary
+        assert "for T0POCBOT: 1 POCs in 1 chunk, 2 nudges due" in summary, summary
         async with db.engine.connect() as conn:  # the work table is PostgreSQL's
             assert await partitions.unswept(conn, TICK) == 0
         assert not clock.has_said("partition")

@@ -92,7 +92,7 @@ async def test_start_up_prints_one_line_per_fact(
         "bot.runtime: connected to Slack team Acme Sales as pocbot",
         r"bot.server: listening on http://127.0.0.1:\d+ \(GET /healthz, POST /slack/events\)",
         "scheduler.clock: clock started: a sweep every 15 min",
-        "scheduler.sweep: sweep at .* for 1 teams: 0 POCs in 0 chunks, 0 nudges due",
+        "scheduler.sweep: sweep at .* for T0POCBOT: 0 POCs in 0 chunks, 0 nudges due",
         "bot.runtime: shutting down",
     ]
     said = [re.sub(r"^\S+ \S+ INFO ", "", line) for line in serve.lines]
