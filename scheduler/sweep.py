@@ -82,8 +82,8 @@ class SweepReport:
         return (
             f"sweep at {self.at.isoformat()} for {served or 'no team'}: {self.pocs} POCs in "
             f"{plural(self.chunks, 'chunk')}, {self.due} nudges due, {self.claimed} claimed, "
-            f"{d.sent} sent in {d.messages} messages ({d.found} found already posted), {d.failed} failed, "
-            f"{d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms "
+            f"{d.sent} sent in {d.messages} messages ({d.found} found already posted), "
+            f"{d.failed} failed, {d.blocked} blocked{stopped}, {self.seconds * 1000:.0f} ms "
             f"({self.planning * 1000:.0f} ms planning)"
         )
 
