@@ -19,7 +19,6 @@ from storage.installation_models import (
     SLACK_SDK_TABLES,
     Tenant,
     slack_bots,
-    slack_installations,
 )
 from storage.sql import insert, table
 
@@ -136,19 +135,6 @@ async def bot_tokens(*, session: AsyncSession, team_ids: Collection[str]) -> dic
             by_team[team] = token
     found = {team: by_org.get(e or "") if org else by_team.get(team) for team, e, org in tenants}
     return {team: token for team, token in found.items() if token}
-
-
-async def installer_of(*, session: AsyncSession, where: Installation) -> str | None:
-    """Who installed the app there most recently (slack_sdk's installation rows)."""
-    i = slack_installations
-    rows = await session.exec(
-        sa.select(i.c.user_id)
-        .where(i.c.enterprise_id == where.enterprise_id, i.c.team_id == where.team_id)
-        .order_by(i.c.installed_at.desc(), i.c.id.desc())
-        .limit(1)
-    )
-    row = rows.first()
-    return str(row[0]) if row else None
 
 
 async def purgeable(*, session: AsyncSession, uninstalled_before: datetime) -> list[str]:
